@@ -1,0 +1,48 @@
+"""The ``twofold`` command: thin commands that parse options, call the core, print with Rich.
+
+Every expected failure (a bad file, option or value) is a :class:`ValueError` subclass with a
+message naming what and where; :func:`main` prints it and exits with status 2. Anything else is
+a bug: it prints one line asking for a report (the traceback only with ``TWOFOLD_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from twofold.cli.app import analyze_app, app, instrument_app
+
+# Importing the command modules registers their commands on the apps above.
+from twofold.cli import (  # noqa: F401  isort: skip
+    analyze_cfa,
+    analyze_dyadic,
+    analyze_reliability,
+    demo,
+    instrument,
+    score,
+)
+
+__all__ = ["analyze_app", "app", "instrument_app", "main"]
+
+
+def main() -> None:
+    from twofold.cli.app import err_console
+
+    try:
+        app()
+    except (ValueError, OSError) as exc:
+        err_console.print(
+            f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True
+        )
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("interrupted; nothing was written")
+        sys.exit(130)
+    except Exception:
+        if os.environ.get("TWOFOLD_DEBUG"):
+            raise
+        err_console.print(
+            "[bold red]internal error:[/] this is a bug in twofold. Run again with TWOFOLD_DEBUG=1 "
+            "and report the output."
+        )
+        sys.exit(1)

@@ -1,0 +1,162 @@
+"""``twofold score`` and ``twofold couple``: score response files."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from twofold.cli.app import app, console, err_console
+from twofold.cli.common import parse_forms, resolve_instrument
+from twofold.pipeline import ScoreOptions, couple_table, score_file, select_items
+from twofold.tables import AtomicWriter, file_format, row_count_hint
+
+__all__ = ["couple", "score"]
+
+InstrumentOpt = Annotated[
+    str | None,
+    typer.Option("--instrument", "-i", help="Bundled instrument id (default: rbi) or a YAML file."),
+]
+KeysOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--keys", help="psych-style keys: CSV with a column per scale, or JSON; '-' reverses."
+    ),
+]
+MinOpt = Annotated[int | None, typer.Option("--min", help="Lowest answer (with --keys).")]
+MaxOpt = Annotated[int | None, typer.Option("--max", help="Highest answer (with --keys).")]
+FormOpt = Annotated[
+    str | None,
+    typer.Option("--form", help="Score only these forms' items, e.g. 'self' or 'self,outcomes'."),
+]
+MinAnsweredOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--min-answered",
+        min=0.0,
+        max=1.0,
+        help="Share of a scale's items that must be answered (0..1; 0 = any item, as psych).",
+    ),
+]
+ImputeOpt = Annotated[
+    str,
+    typer.Option(
+        "--impute", help="Fill unanswered items with the item 'mean' or 'median', or 'none'."
+    ),
+]
+IdOpt = Annotated[
+    str | None, typer.Option("--id", help="Person id column; checked for duplicates.")
+]
+DelimiterOpt = Annotated[
+    str | None, typer.Option("--delimiter", help="CSV delimiter (default: detected).")
+]
+EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of CSV/JSON input.")]
+
+
+def _impute(value: str) -> str:
+    if value not in ("none", "mean", "median"):
+        raise typer.BadParameter("use none, mean or median", param_hint="--impute")
+    return value
+
+
+@app.command()
+def score(
+    file: Annotated[
+        Path, typer.Argument(help="Responses: CSV, Parquet, XLSX, JSON or JSON lines.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Output file (type from its extension); CSV to stdout if omitted."
+        ),
+    ] = None,
+    instrument: InstrumentOpt = None,
+    keys: KeysOpt = None,
+    low: MinOpt = None,
+    high: MaxOpt = None,
+    form: FormOpt = None,
+    min_answered: MinAnsweredOpt = None,
+    impute: ImputeOpt = "none",
+    id_column: IdOpt = None,
+    delimiter: DelimiterOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    intervals: Annotated[
+        bool, typer.Option(help="Write the 95% interval of each normed score.")
+    ] = True,
+) -> None:
+    """Score every person in FILE: scales, composites, intervals, regions, flags."""
+    inst = select_items(resolve_instrument(instrument, keys, low, high), parse_forms(form))
+    options = ScoreOptions(
+        min_answered=min_answered,
+        impute=_impute(impute),  # type: ignore[arg-type]
+        id_column=id_column,
+        delimiter=delimiter,
+        encoding=encoding,
+        intervals=intervals,
+    )
+    if out is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "scores.csv"
+            score_file(file, target, inst, options)
+            sys.stdout.write(target.read_text(encoding="utf-8"))
+        return
+    file_format(out)
+    total = row_count_hint(file)
+    with Progress(
+        TextColumn("scoring"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("score", total=total)
+        rows = score_file(file, out, inst, options, progress=lambda n: bar.advance(task, n))
+    err_console.print(f"scored {rows:,} people with {inst.id} -> {out}")
+
+
+@app.command()
+def couple(
+    file: Annotated[Path, typer.Argument(help="Responses with two rows per couple.")],
+    couple_col: Annotated[str, typer.Option("--couple-col", help="Column holding the couple id.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output file; a table on screen if omitted.")
+    ] = None,
+    instrument: InstrumentOpt = None,
+    form: FormOpt = None,
+    min_answered: MinAnsweredOpt = None,
+    id_column: IdOpt = None,
+    delimiter: DelimiterOpt = None,
+    encoding: EncodingOpt = "utf-8",
+) -> None:
+    """One row per couple: both regions, the pattern, map distance, similarity, understanding."""
+    inst = select_items(resolve_instrument(instrument, None, None, None), parse_forms(form))
+    options = ScoreOptions(
+        min_answered=min_answered, id_column=id_column, delimiter=delimiter, encoding=encoding
+    )
+    table, _ = couple_table(file, inst, couple_col, options)
+    if out is not None:
+        with AtomicWriter(out) as writer:
+            for batch in table.to_batches():
+                writer.write(batch)
+        err_console.print(f"{table.num_rows:,} couples -> {out}")
+        return
+    view = Table(title=f"{table.num_rows} couple(s)")
+    for name in table.schema.names:
+        view.add_column(name)
+    for row in table.slice(0, 50).to_pylist():
+        view.add_row(
+            *(
+                f"{v:.2f}" if isinstance(v, float) else ("" if v is None else str(v))
+                for v in row.values()
+            )
+        )
+    console.print(view)
+    if table.num_rows > 50:
+        err_console.print(f"(first 50 of {table.num_rows}; use --out for all)")

@@ -1,0 +1,206 @@
+"""Individual profiles: intervals, map regions and their probabilities, flags, safety.
+
+Model §3, §6 and §7.
+
+A score alone says little; a profile says how sure it is. With ``SD`` and ``reliability`` from
+the instrument's norms, ``SEM = SD * sqrt(1 - reliability)`` and the 95% interval is
+``score ± 1.96 * SEM``. On each map axis, ``P(true score above cut) = Φ((score - cut) / SEM)``;
+a region's probability is the product over the two axes. The region itself is named from the
+point estimate (above the cut is "high"); the probabilities say how firmly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import ndtr
+
+from twofold.core.instrument import Instrument
+from twofold.core.responses import Responses
+from twofold.core.scoring import Impute, ScoreTable, run_blocked, score
+
+__all__ = ["Z95", "Profiles", "percentile_rank", "profile", "safety_flags"]
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Everything a report or an export says about each person.
+
+    ``lower``/``upper`` rows follow ``interval_ids`` (the scores that have norms). ``region`` holds
+    an index into ``region_ids`` or -1 when an axis score is missing; ``region_prob`` rows follow
+    ``region_ids``. ``flags[k]`` is 1, 0, or -1 when the flagged score is missing.
+    """
+
+    scores: ScoreTable
+    interval_ids: tuple[str, ...]
+    sem: NDArray[np.float64]
+    lower: NDArray[np.float64]
+    upper: NDArray[np.float64]
+    region_ids: tuple[str, ...]
+    region: NDArray[np.int8]
+    region_prob: NDArray[np.float64]
+    cuts: dict[str, tuple[float, str]]
+    flag_ids: tuple[str, ...]
+    flags: NDArray[np.int8]
+    safety: NDArray[np.bool_] | None
+    percentile_ids: tuple[str, ...]
+    percentiles: NDArray[np.float64]
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.scores.instrument
+
+    @property
+    def n_people(self) -> int:
+        return self.scores.n_people
+
+    def interval(self, score_id: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        k = self.interval_ids.index(score_id)
+        return self.lower[k], self.upper[k]
+
+    def region_names(self) -> list[str | None]:
+        return [self.region_ids[r] if r >= 0 else None for r in self.region.tolist()]
+
+    def flag(self, flag_id: str) -> NDArray[np.int8]:
+        row: NDArray[np.int8] = self.flags[self.flag_ids.index(flag_id)]
+        return row
+
+
+def safety_flags(instrument: Instrument, responses: Responses) -> NDArray[np.bool_] | None:
+    """True for each person who gave any safety item an answer at or above the rule's value."""
+    if instrument.safety is None:
+        return None
+    hit = np.zeros(responses.n_people, dtype=bool)
+    threshold = instrument.safety.at_or_above
+    for item_id in instrument.safety.items:
+        j = responses.position(item_id)
+        hit |= responses.answered[j] & (responses.values[j] >= threshold)
+    return hit
+
+
+def percentile_rank(
+    values: NDArray[np.float64], table: tuple[tuple[float, float], ...]
+) -> NDArray[np.float64]:
+    """Interpolate percentile ranks from a norm table of ``(percentile, score)`` pairs.
+
+    Scores beyond the table's ends are clamped to its first and last percentile.
+    """
+    ps = np.array([p for p, _ in table], dtype=np.float64)
+    xs = np.array([x for _, x in table], dtype=np.float64)
+    out = np.interp(values, xs, ps)
+    out[np.isnan(values)] = np.nan
+    return out
+
+
+def profile(
+    instrument: Instrument,
+    responses: Responses,
+    *,
+    min_answered: float | None = None,
+    impute: Impute = "none",
+    centres: NDArray[np.float64] | None = None,
+    scores: ScoreTable | None = None,
+    z: float = Z95,
+) -> Profiles:
+    """Score ``responses`` and interpret the scores with the instrument's norms and map.
+
+    Examples
+    --------
+    >>> from twofold.core import load_instrument, profile, Responses
+    >>> rbi = load_instrument("rbi")
+    >>> answers = np.full((1, len(rbi.items)), 4.0)
+    >>> p = profile(rbi, Responses.from_array(rbi, answers))
+    >>> p.region_names()[0] is not None
+    True
+    """
+    if scores is None:
+        scores = score(
+            instrument, responses, min_answered=min_answered, impute=impute, centres=centres
+        )
+    n = scores.n_people
+    interval_ids = tuple(sid for sid in scores.score_ids if instrument.norm(sid) is not None)
+    sem = np.array([instrument.norm(sid).sem for sid in interval_ids])  # type: ignore[union-attr]
+    lower = np.empty((len(interval_ids), n))
+    upper = np.empty((len(interval_ids), n))
+    source_rows = [scores.score_ids.index(sid) for sid in interval_ids]
+
+    region_ids: tuple[str, ...] = ()
+    region = np.full(n, -1, dtype=np.int8)
+    cuts: dict[str, tuple[float, str]] = {}
+    lookup = np.zeros(4, dtype=np.int8)
+    regions = instrument.regions
+    if regions is not None:
+        region_ids = tuple(r.id for r in regions.regions)
+        cuts = {axis: instrument.cut(axis) for axis in (regions.x, regions.y)}
+        for k, r in enumerate(regions.regions):
+            lookup[2 * (r.when[regions.x] == "high") + (r.when[regions.y] == "high")] = k
+    region_prob = np.empty((len(region_ids), n))
+
+    flag_ids = tuple(f.id for f in instrument.flags)
+    flags = np.empty((len(flag_ids), n), dtype=np.int8)
+    axis_sem = {}
+    if regions is not None:
+        for axis in (regions.x, regions.y):
+            norm = instrument.norm(axis)
+            axis_sem[axis] = norm.sem if norm is not None else np.nan
+
+    def work(rows: slice) -> None:
+        for k, src in enumerate(source_rows):
+            x = scores.values[src, rows]
+            half = z * sem[k]
+            np.subtract(x, half, out=lower[k, rows])
+            np.add(x, half, out=upper[k, rows])
+        if regions is not None:
+            x = scores[regions.x][rows]
+            y = scores[regions.y][rows]
+            cx, cy = cuts[regions.x][0], cuts[regions.y][0]
+            code = lookup[2 * (x > cx) + (y > cy)]
+            code[np.isnan(x) | np.isnan(y)] = -1
+            region[rows] = code
+            px = ndtr((x - cx) / axis_sem[regions.x])
+            py = ndtr((y - cy) / axis_sem[regions.y])
+            for k, r in enumerate(regions.regions):
+                a = px if r.when[regions.x] == "high" else 1.0 - px
+                b = py if r.when[regions.y] == "high" else 1.0 - py
+                np.multiply(a, b, out=region_prob[k, rows])
+        for k, f in enumerate(instrument.flags):
+            v = scores[f.score][rows]
+            out = flags[k, rows]
+            out[:] = v >= f.at_or_above
+            out[np.isnan(v)] = -1
+
+    with np.errstate(invalid="ignore"):
+        run_blocked(n, work)
+
+    percentile_ids: tuple[str, ...] = ()
+    percentiles = np.empty((0, n))
+    if instrument.norms is not None and not instrument.norms.provisional:
+        percentile_ids = tuple(
+            sid
+            for sid in interval_ids
+            if instrument.norm(sid).percentiles  # type: ignore[union-attr]
+        )
+        percentiles = np.empty((len(percentile_ids), n))
+        for k, sid in enumerate(percentile_ids):
+            percentiles[k] = percentile_rank(scores[sid], instrument.norm(sid).percentiles)  # type: ignore[union-attr]
+
+    return Profiles(
+        scores=scores,
+        interval_ids=interval_ids,
+        sem=sem,
+        lower=lower,
+        upper=upper,
+        region_ids=region_ids,
+        region=region,
+        region_prob=region_prob,
+        cuts=cuts,
+        flag_ids=flag_ids,
+        flags=flags,
+        safety=safety_flags(instrument, responses),
+        percentile_ids=percentile_ids,
+        percentiles=percentiles,
+    )
