@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from twofold.core.change import Change, reliable_change
-from twofold.core.couples import PATTERNS, CoupleError, CoupleResults, couples, pair_rows
+from twofold.core.couples import (
+    PATTERNS,
+    CoupleError,
+    CoupleResults,
+    CoupleView,
+    couple_of,
+    couples,
+    pair_rows,
+)
 from twofold.core.instrument import (
     Instrument,
     InstrumentError,
@@ -13,7 +21,14 @@ from twofold.core.instrument import (
     load_keys,
     parse_instrument,
 )
-from twofold.core.profiles import Profiles, percentile_rank, profile, safety_flags
+from twofold.core.profiles import (
+    PersonProfile,
+    Profiles,
+    percentile_rank,
+    profile,
+    profile_person,
+    safety_flags,
+)
 from twofold.core.responses import ItemStats, Problem, ResponseError, Responses
 from twofold.core.scoring import ScoreTable, score
 
@@ -22,15 +37,18 @@ __all__ = [
     "Change",
     "CoupleError",
     "CoupleResults",
+    "CoupleView",
     "Instrument",
     "InstrumentError",
     "ItemStats",
+    "PersonProfile",
     "Problem",
     "Profiles",
     "ResponseError",
     "Responses",
     "ScoreTable",
     "bundled_instruments",
+    "couple_of",
     "couples",
     "instrument_from_keys",
     "load_instrument",
@@ -39,6 +57,7 @@ __all__ = [
     "parse_instrument",
     "percentile_rank",
     "profile",
+    "profile_person",
     "reliable_change",
     "safety_flags",
     "score",
