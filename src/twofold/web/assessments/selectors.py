@@ -1,0 +1,89 @@
+"""Reads about assessments: the current one, its answers, steps, progress and profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from twofold.core.profiles import PersonProfile, profile_person
+from twofold.web.accounts.models import User
+from twofold.web.assessments.models import Assessment
+from twofold.web.instrument import current_instrument
+
+__all__ = [
+    "Step",
+    "assessment_answers",
+    "assessment_latest_complete",
+    "assessment_open",
+    "assessment_profile",
+    "assessment_progress",
+    "assessment_steps",
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the assessment: some items of a form, the partner-form choice, or review."""
+
+    kind: str  # "items", "partner_choice" or "review"
+    form_id: str | None = None
+    items: tuple[str, ...] = ()
+    page: int = 0  # within the form, from 1
+    pages: int = 0  # in the form
+
+
+def assessment_open(*, user: User) -> Assessment | None:
+    return Assessment.objects.filter(user=user, completed_at__isnull=True).first()
+
+
+def assessment_latest_complete(*, user: User) -> Assessment | None:
+    return (
+        Assessment.objects.filter(user=user, completed_at__isnull=False)
+        .order_by("-completed_at")
+        .first()
+    )
+
+
+def assessment_answers(*, assessment: Assessment) -> dict[str, int]:
+    return dict(assessment.answers.values_list("item_id", "value"))
+
+
+def included_forms(assessment: Assessment) -> list[str]:
+    """The forms this person answers: all of the flow but the partner form unless chosen."""
+    return [
+        form_id
+        for form_id in assessment.item_order
+        if form_id != "partner" or assessment.includes_partner_form
+    ]
+
+
+def assessment_steps(*, assessment: Assessment) -> list[Step]:
+    size = settings.TWOFOLD_PAGE_SIZE
+    steps: list[Step] = []
+    for form_id, items in assessment.item_order.items():
+        if form_id == "partner":
+            steps.append(Step(kind="partner_choice", form_id="partner"))
+            if not assessment.includes_partner_form:
+                continue
+        pages = max(1, -(-len(items) // size))
+        for k in range(pages):
+            chunk = tuple(items[k * size : (k + 1) * size])
+            steps.append(Step(kind="items", form_id=form_id, items=chunk, page=k + 1, pages=pages))
+    steps.append(Step(kind="review"))
+    return steps
+
+
+def assessment_progress(*, assessment: Assessment, answered: int | None = None) -> tuple[int, int]:
+    """(answered, total) over the items of the forms this person answers."""
+    forms = included_forms(assessment)
+    total = sum(len(assessment.item_order[f]) for f in forms)
+    if answered is None:
+        wanted = {item for f in forms for item in assessment.item_order[f]}
+        answered = assessment.answers.filter(item_id__in=wanted).count()
+    return answered, total
+
+
+def assessment_profile(*, assessment: Assessment) -> PersonProfile:
+    """Score the answers with the core (never here): scores, intervals, region, safety."""
+    return profile_person(current_instrument(), assessment_answers(assessment=assessment))

@@ -1,0 +1,124 @@
+"""Writes about assessments: start one, save an answer, choose the partner form, finish.
+
+Every answer is checked here, whatever the view: the item must belong to a form this person
+answers and the value must be a whole number on that item's scale. A bad answer raises
+:class:`AnswerError`, which views turn into a 400 with the message.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from twofold.web.accounts.models import User
+from twofold.web.assessments.models import Answer, Assessment
+from twofold.web.assessments.selectors import assessment_open, assessment_profile, included_forms
+from twofold.web.instrument import current_instrument, draw_item_order
+
+__all__ = [
+    "AnswerError",
+    "answer_save",
+    "assessment_choose_partner_form",
+    "assessment_complete",
+    "assessment_start",
+]
+
+
+class AnswerError(ValueError):
+    """An answer the assessment cannot take; the message says what and which item."""
+
+
+@transaction.atomic
+def assessment_start(*, user: User, seed: int | None = None) -> Assessment:
+    """Return the person's open assessment, or start one with a freshly drawn item order."""
+    existing = assessment_open(user=user)
+    if existing is not None:
+        return existing
+    instrument = current_instrument()
+    rng = random.Random(secrets.randbits(64) if seed is None else seed)
+    try:
+        with transaction.atomic():
+            return Assessment.objects.create(
+                user=user,
+                instrument_id=instrument.id,
+                instrument_version=instrument.version,
+                item_order=draw_item_order(instrument, rng),
+            )
+    except IntegrityError:
+        # Two tabs started at once: the other one won; use its assessment.
+        found = assessment_open(user=user)
+        if found is None:
+            raise
+        return found
+
+
+def _check_answer(assessment: Assessment, item_id: str, value: object) -> int:
+    if assessment.is_complete:
+        raise AnswerError("this assessment is finished; its answers can no longer change")
+    if not any(item_id in assessment.item_order[f] for f in included_forms(assessment)):
+        raise AnswerError(f"item {item_id!r} is not part of this assessment")
+    item = current_instrument().item(item_id)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise AnswerError(f"item {item_id!r}: the answer must be a whole number")
+    try:
+        number = int(value)
+    except ValueError:
+        raise AnswerError(f"item {item_id!r}: {value!r} is not a whole number") from None
+    if not item.scale.min <= number <= item.scale.max:
+        raise AnswerError(
+            f"item {item_id!r}: {number} is outside the answer scale "
+            f"({item.scale.min} to {item.scale.max})"
+        )
+    return number
+
+
+@transaction.atomic
+def answer_save(*, assessment: Assessment, item_id: str, value: object) -> Answer:
+    """Store (or change) one answer; raise :class:`AnswerError` for a bad item or value."""
+    number = _check_answer(assessment, item_id, value)
+    answer, _ = Answer.objects.update_or_create(
+        assessment=assessment, item_id=item_id, defaults={"value": number}
+    )
+    return answer
+
+
+@transaction.atomic
+def answers_save(*, assessment: Assessment, answers: dict[str, object]) -> None:
+    """Store several answers at once (the page form without JavaScript); all or none."""
+    checked = {item_id: _check_answer(assessment, item_id, v) for item_id, v in answers.items()}
+    for item_id, number in checked.items():
+        Answer.objects.update_or_create(
+            assessment=assessment, item_id=item_id, defaults={"value": number}
+        )
+
+
+@transaction.atomic
+def assessment_choose_partner_form(*, assessment: Assessment, include: bool) -> Assessment:
+    """Record whether the person also describes their partner; declining drops those answers."""
+    if assessment.is_complete:
+        raise AnswerError("this assessment is finished; its answers can no longer change")
+    assessment.includes_partner_form = include
+    assessment.save(update_fields=["includes_partner_form"])
+    if not include and "partner" in assessment.item_order:
+        assessment.answers.filter(item_id__in=assessment.item_order["partner"]).delete()
+    return assessment
+
+
+class IncompleteError(ValueError):
+    """Too few answers to place the person on the map."""
+
+
+@transaction.atomic
+def assessment_complete(*, assessment: Assessment) -> Assessment:
+    """Finish the assessment once the core can place the person on the map."""
+    if assessment.is_complete:
+        return assessment
+    profile = assessment_profile(assessment=assessment)
+    if profile.region is None:
+        raise IncompleteError("a few more answers are needed before your results can be shown")
+    assessment.completed_at = timezone.now()
+    assessment.save(update_fields=["completed_at"])
+    return assessment

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from twofold.web.assessments import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("step/<int:n>/", views.step, name="step"),
+    path("answer/", views.answer, name="answer"),
+    path("finish/", views.finish, name="finish"),
+    path("results/", views.results, name="results"),
+]

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from twofold.web.accounts.access import signed_in_user
+from twofold.web.assessments.access import own_finished_assessment, own_open_assessment
+from twofold.web.assessments.forms import AnswerForm, NavigationForm, PartnerChoiceForm
+from twofold.web.assessments.models import Assessment
+from twofold.web.assessments.reports import individual_report_context, step_context
+from twofold.web.assessments.selectors import (
+    assessment_answers,
+    assessment_latest_complete,
+    assessment_progress,
+    assessment_steps,
+)
+from twofold.web.assessments.services import (
+    AnswerError,
+    IncompleteError,
+    answer_save,
+    answers_save,
+    assessment_choose_partner_form,
+    assessment_complete,
+    assessment_start,
+)
+
+
+def _first_open_step(assessment: Assessment) -> int:
+    answers = assessment_answers(assessment=assessment)
+    for n, step in enumerate(assessment_steps(assessment=assessment), start=1):
+        if step.kind == "partner_choice" and assessment.includes_partner_form is None:
+            return n
+        if step.kind == "items" and any(item not in answers for item in step.items):
+            return n
+    return len(assessment_steps(assessment=assessment))
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """The assessment's front page: begin, or go on where you left off (on any device)."""
+    assessment = own_open_assessment(request)
+    if request.method == "POST":
+        assessment = assessment_start(user=signed_in_user(request))
+        return redirect("assessments:step", n=_first_open_step(assessment))
+    finished = assessment_latest_complete(user=signed_in_user(request))
+    progress = assessment_progress(assessment=assessment) if assessment else None
+    return render(
+        request,
+        "assessments/start.html",
+        {"assessment": assessment, "finished": finished, "progress": progress},
+    )
+
+
+@login_required
+def step(request: HttpRequest, n: int) -> HttpResponse:
+    assessment = own_open_assessment(request)
+    if assessment is None:
+        return redirect("assessments:start")
+    steps = assessment_steps(assessment=assessment)
+    if not 1 <= n <= len(steps):
+        return redirect("assessments:step", n=_first_open_step(assessment))
+    current = steps[n - 1]
+    if request.method == "POST":
+        if current.kind == "partner_choice":
+            choice = PartnerChoiceForm(request.POST)
+            if not choice.is_valid():
+                return HttpResponseBadRequest("choose yes or no")
+            assessment_choose_partner_form(
+                assessment=assessment, include=choice.cleaned_data["include"]
+            )
+            return redirect("assessments:step", n=n + 1)
+        nav = NavigationForm(request.POST)
+        given = {item: request.POST[item] for item in current.items if request.POST.get(item)}
+        try:
+            answers_save(assessment=assessment, answers=given)  # type: ignore[arg-type]
+        except AnswerError as exc:
+            context = step_context(request, assessment, steps, n)
+            context["error"] = str(exc)
+            return render(request, "assessments/step.html", context, status=400)
+        back = nav.is_valid() and nav.cleaned_data["direction"] == "back"
+        return redirect("assessments:step", n=max(1, n - 1) if back else min(len(steps), n + 1))
+    return render(request, "assessments/step.html", step_context(request, assessment, steps, n))
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest) -> HttpResponse:
+    """Save one answer as it is given (htmx); reply with the status and the progress bar."""
+    assessment = own_open_assessment(request)
+    if assessment is None:
+        return HttpResponseBadRequest("there is no assessment in progress to answer")
+    form = AnswerForm(request.POST.dict())
+    if not form.is_valid():
+        message = "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        return render(request, "assessments/answer_error.html", {"message": message}, status=400)
+    try:
+        answer_save(assessment=assessment, item_id=form.cleaned_data["item"], value=form.value)
+    except (AnswerError, KeyError) as exc:
+        message = str(exc) if isinstance(exc, AnswerError) else "unknown item"
+        return render(request, "assessments/answer_error.html", {"message": message}, status=400)
+    answered, total = assessment_progress(assessment=assessment)
+    return render(
+        request,
+        "assessments/answer_saved.html",
+        {"answered": answered, "total": total},
+    )
+
+
+@login_required
+@require_POST
+def finish(request: HttpRequest) -> HttpResponse:
+    assessment = own_open_assessment(request)
+    if assessment is None:
+        return redirect("assessments:results")
+    try:
+        assessment_complete(assessment=assessment)
+    except IncompleteError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:step", n=_first_open_step(assessment))
+    return redirect("assessments:results")
+
+
+@login_required
+def results(request: HttpRequest) -> HttpResponse:
+    assessment = own_finished_assessment(request)
+    context = individual_report_context(request, assessment, viewer=signed_in_user(request))
+    return render(request, "assessments/results.html", context)

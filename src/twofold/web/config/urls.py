@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from twofold.web.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("twofold.web.accounts.urls")),
+    path("couple/", include("twofold.web.couples.urls")),
+    path("assessment/", include("twofold.web.assessments.urls")),
+]

@@ -1,0 +1,129 @@
+"""Reads about couple spaces, and the one rule that decides whether a couple report opens.
+
+:func:`couple_report_for` is where model §6 is enforced. What a person learns about their
+partner is a single bit, *shared with you* or *not (yet)*. It is "not" when the partner has
+not finished, has not chosen to share, or gave a positive safety answer: the three cases are
+indistinguishable on purpose, so the partner's view never reveals that a safety answer exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from twofold.core.profiles import PersonProfile
+from twofold.web.accounts.models import User
+from twofold.web.assessments.models import Assessment
+from twofold.web.assessments.selectors import (
+    assessment_answers,
+    assessment_latest_complete,
+    assessment_profile,
+)
+from twofold.web.couples.models import Couple, Invitation, Membership
+
+__all__ = [
+    "CoupleReportAccess",
+    "couple_report_for",
+    "invitation_by_token",
+    "invitation_pending",
+    "membership_active",
+    "partner_membership",
+    "token_hash",
+]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def membership_active(*, user: User) -> Membership | None:
+    return (
+        Membership.objects.select_related("couple")
+        .filter(user=user, active=True, couple__ended_at__isnull=True)
+        .first()
+    )
+
+
+def partner_membership(*, membership: Membership) -> Membership | None:
+    return (
+        Membership.objects.select_related("user")
+        .filter(couple_id=membership.couple_id, active=True)
+        .exclude(pk=membership.pk)
+        .first()
+    )
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("couple", "created_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def invitation_pending(*, couple: Couple) -> Invitation | None:
+    from django.utils import timezone
+
+    return (
+        Invitation.objects.filter(
+            couple=couple,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CoupleReportAccess:
+    """What one person may see of their couple report.
+
+    ``state`` is one of: ``no_couple``, ``no_partner``, ``me_not_finished``, ``me_not_sharing``,
+    ``me_safety`` (the viewer gave a positive safety answer: withheld, told privately),
+    ``waiting`` (the partner's results are not shared with the viewer, for whatever reason) and
+    ``open``. Profiles and answers are filled in only when ``open``.
+    """
+
+    state: str
+    membership: Membership | None = None
+    partner: User | None = None
+    me_is_a: bool = True
+    my_answers: dict[str, int] | None = None
+    partner_answers: dict[str, int] | None = None
+
+
+def _shares(membership: Membership) -> tuple[Assessment | None, PersonProfile | None, bool]:
+    assessment = assessment_latest_complete(user=membership.user)
+    if assessment is None:
+        return None, None, False
+    profile = assessment_profile(assessment=assessment)
+    return assessment, profile, bool(membership.shares_results) and profile.safety is not True
+
+
+def couple_report_for(*, user: User) -> CoupleReportAccess:
+    membership = membership_active(user=user)
+    if membership is None:
+        return CoupleReportAccess(state="no_couple")
+    other = partner_membership(membership=membership)
+    if other is None:
+        return CoupleReportAccess(state="no_partner", membership=membership)
+    me_is_a = membership.slot == Membership.Slot.A
+    base = CoupleReportAccess(state="", membership=membership, partner=other.user, me_is_a=me_is_a)
+    mine, my_profile, _ = _shares(membership)
+    if mine is None or my_profile is None:
+        return replace(base, state="me_not_finished")
+    if my_profile.safety is True:
+        return replace(base, state="me_safety")
+    if not membership.shares_results:
+        return replace(base, state="me_not_sharing")
+    theirs, _, they_share = _shares(other)
+    if theirs is None or not they_share:
+        return replace(base, state="waiting")
+    return replace(
+        base,
+        state="open",
+        my_answers=assessment_answers(assessment=mine),
+        partner_answers=assessment_answers(assessment=theirs),
+    )

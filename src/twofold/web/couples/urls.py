@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from twofold.web.couples import views
+
+app_name = "couples"
+urlpatterns = [
+    path("", views.space, name="space"),
+    path("create/", views.create, name="create"),
+    path("invite/", views.invite, name="invite"),
+    path("join/<str:token>/", views.join, name="join"),
+    path("leave/", views.leave, name="leave"),
+    path("sharing/", views.sharing, name="sharing"),
+    path("report/", views.report, name="report"),
+]

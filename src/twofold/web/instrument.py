@@ -1,0 +1,42 @@
+"""The instrument people answer on this site, and the order in which they meet its items.
+
+Shared by the apps. The instrument is loaded once per process from the ``TWOFOLD_INSTRUMENT``
+setting (a bundled id such as ``rbi``, or a path) and validated by the core; a bad definition
+stops the server at start-up with the core's message.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+from django.conf import settings
+
+from twofold.core import Instrument, load_instrument
+
+__all__ = ["FLOW", "OPTIONAL_FORMS", "current_instrument", "draw_item_order"]
+
+# The forms a person answers, in this order; the partner form is offered, not required.
+FLOW = ("self", "partner", "outcomes", "safety")
+OPTIONAL_FORMS = frozenset({"partner"})
+
+
+@cache
+def _load(name: str) -> Instrument:
+    return load_instrument(name)
+
+
+def current_instrument() -> Instrument:
+    return _load(settings.TWOFOLD_INSTRUMENT)
+
+
+def draw_item_order(instrument: Instrument, rng: random.Random) -> dict[str, list[str]]:
+    """Shuffle the items within each form of the flow (forms the instrument lacks are skipped)."""
+    known = {form.id for form in instrument.forms}
+    order: dict[str, list[str]] = {}
+    for form_id in FLOW:
+        if form_id in known:
+            items = list(instrument.form(form_id).items)
+            rng.shuffle(items)
+            order[form_id] = items
+    return order

@@ -1,0 +1,106 @@
+"""The people every web test talks about, and helpers to bring them to a given state.
+
+``partner_a`` created the couple space, ``partner_b`` joined it through an invitation, and
+``outsider`` is a signed-up person who belongs to neither. Their states are built with the
+app's own services, never by writing rows directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+
+from twofold.core import Instrument
+from twofold.web.accounts.models import User
+from twofold.web.assessments.models import Assessment
+from twofold.web.assessments.services import (
+    answers_save,
+    assessment_choose_partner_form,
+    assessment_complete,
+    assessment_start,
+)
+from twofold.web.couples.services import couple_create, couple_invite_accept, couple_invite_create
+from twofold.web.instrument import current_instrument
+
+PASSWORD = "a long test passphrase 42"
+
+
+def make_person(email: str, name: str, language: str = "en") -> User:
+    user = User.objects.create_user(email, PASSWORD, display_name=name, language=language)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def instrument() -> Instrument:
+    return current_instrument()
+
+
+@pytest.fixture
+def partner_a(db: None) -> User:
+    return make_person("ana@example.org", "Ana")
+
+
+@pytest.fixture
+def partner_b(db: None) -> User:
+    return make_person("bruno@example.org", "Bruno", language="es")
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return make_person("olga@example.org", "Olga")
+
+
+@pytest.fixture
+def couple(partner_a: User, partner_b: User) -> tuple[User, User]:
+    """Ana created a couple space and Bruno joined it through her invitation."""
+    couple_create(user=partner_a)
+    _invitation, token = couple_invite_create(user=partner_a)
+    couple_invite_accept(user=partner_b, token=token)
+    return partner_a, partner_b
+
+
+def answers_for(
+    instrument: Instrument, *, level: int = 5, safety: int = 1, partner: bool = True
+) -> dict[str, int]:
+    """Every item answered ``level`` (clamped to its scale), safety items ``safety``."""
+    safety_items = set(instrument.safety.items) if instrument.safety else set()
+    partner_items = set(instrument.form("partner").items) if partner else set()
+    answers = {}
+    for form_id in ("self", "partner", "outcomes", "safety"):
+        for item_id in instrument.form(form_id).items:
+            if form_id == "partner" and item_id not in partner_items:
+                continue
+            scale = instrument.item(item_id).scale
+            value = safety if item_id in safety_items else level
+            answers[item_id] = max(scale.min, min(scale.max, value))
+    return answers
+
+
+Finish = Callable[..., Assessment]
+
+
+@pytest.fixture
+def finish(instrument: Instrument) -> Finish:
+    """Answer every item and finish: ``finish(user, level=5, safety=1, partner=True)``."""
+
+    def run(user: User, *, level: int = 5, safety: int = 1, partner: bool = True) -> Assessment:
+        assessment = assessment_start(user=user, seed=1)
+        assessment_choose_partner_form(assessment=assessment, include=partner)
+        answers_save(
+            assessment=assessment,
+            answers=dict(answers_for(instrument, level=level, safety=safety, partner=partner)),
+        )
+        return assessment_complete(assessment=assessment)
+
+    return run
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
