@@ -64,6 +64,7 @@ def couple_invite_create(*, user: User) -> tuple[Invitation, str]:
         couple=membership.couple,
         created_by=user,
         token_hash=token_hash(token),
+        created_at=now,
         expires_at=now + timedelta(days=settings.TWOFOLD_INVITATION_DAYS),
     )
     return invitation, token
