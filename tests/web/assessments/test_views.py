@@ -109,7 +109,7 @@ def test_resuming_on_another_device_goes_to_the_first_unanswered_page(
 def test_the_whole_questionnaire_can_be_answered_and_finished(
     partner_a: User, instrument: Instrument
 ) -> None:
-    client, url = _begin(partner_a)
+    client, _url = _begin(partner_a)
     answers = answers_for(instrument)
     n = 1
     while True:
