@@ -298,7 +298,7 @@ def _check_unique_ids(path: Path, column: str, ids: np.ndarray) -> None:
         for k in dup[:10]:
             rows = sorted(order[[k, k + 1]] + 1)
             problems.append(
-                f"rows {rows[0]} and {rows[1]}: {column} {sorted_ids[k]!r} is used twice"
+                f"rows {rows[0]} and {rows[1]}: {column} {sorted_ids[k : k + 1].tolist()[0]!r} is used twice"
             )
         if dup.size > 10:
             problems.append(f"... {dup.size - 10} more")
