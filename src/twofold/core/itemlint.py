@@ -387,6 +387,9 @@ def parse_exemptions(
             )
             continue
         for rule in rules:
+            if rule not in RULES:
+                problems.append(LintProblem("exemption", f"unknown rule {rule!r}", item_id))
+                continue
             if rule not in EXEMPTABLE_RULES:
                 problems.append(
                     LintProblem(
