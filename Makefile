@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/twofold demo
+	$(BIN)/twofold serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

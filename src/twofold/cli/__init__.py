@@ -20,6 +20,7 @@ from twofold.cli import (  # noqa: F401  isort: skip
     demo,
     instrument,
     score,
+    serve,
 )
 
 __all__ = ["analyze_app", "app", "instrument_app", "main"]

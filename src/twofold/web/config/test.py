@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault(
@@ -12,6 +13,7 @@ os.environ.setdefault(
 
 from twofold.web.config.base import *  # noqa: F403
 from twofold.web.config.base import STORAGES
+from twofold.web.config.env import env_database
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -21,13 +23,15 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A file, not ":memory:": the browser tests' live server answers two browsers at once, each
+# request on its own connection, as in production. DATABASE_URL switches to PostgreSQL.
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": ":memory:",
-        "TEST": {"NAME": ":memory:"},
-    }
+    "default": env_database(
+        "DATABASE_URL", str(Path(tempfile.gettempdir()) / f"twofold-test-{os.getpid()}.sqlite3")
+    )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": DATABASES["default"]["NAME"]}
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = None  # type: ignore[assignment]
