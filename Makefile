@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest venv clean
+.PHONY: run test lint typecheck pytest venv clean messages
+AXE := node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,10 +25,21 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# axe-core checks every page the browser tests visit (npm; pinned in package.json).
+$(AXE): package.json
+	npm install --no-audit --no-fund --silent
+	touch $(AXE)
+
+pytest: $(STAMP) $(AXE)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
 
+# After changing interface text: extract it, fill in the Spanish, compile the catalogue.
+messages: $(STAMP)
+	cd src/twofold/web && DJANGO_SETTINGS_MODULE=twofold.web.config.test ../../../$(BIN)/python -m twofold.web makemessages -l es -e html,txt,py --no-obsolete --no-location
+	$(BIN)/python src/twofold/web/locale/es_translations.py
+	cd src/twofold/web && DJANGO_SETTINGS_MODULE=twofold.web.config.test ../../../$(BIN)/python -m twofold.web compilemessages
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules var

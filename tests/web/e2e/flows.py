@@ -82,8 +82,17 @@ def _answer_page(person: Person, answers: dict[str, int]) -> None:
         expect(page.locator(f"#{item}-{answers[item]}")).to_be_checked()
 
 
+def log_in(person: Person, *, email: str) -> None:
+    person.goto("/accounts/login/")
+    person.axe()
+    person.page.fill("#id_login", email)
+    person.page.fill("#id_password", PASSWORD)
+    submit_main_form(person)
+    person.page.wait_for_url(person.base_url + "/")
+
+
 def answer_questionnaire(
-    person: Person, *, safety: int = 1, level: int = 5, reload_midway: bool = True
+    person: Person, *, safety: int = 1, level: int = 5, item_text: str | None = None
 ) -> None:
     """Answer every page through htmx, reloading once half-way through a page."""
     page = person.page
@@ -105,6 +114,8 @@ def answer_questionnaire(
             page.locator("button[name=include][value=yes]").click()
             continue
         person.axe()
+        if item_text is not None:
+            expect(page.locator("fieldset.item legend").first).to_contain_text(item_text)
         if not keyboard_done:
             # Keyboard only: from the page heading, Tab reaches the first radio group and the
             # arrow keys choose within it; the answer is saved like a click.

@@ -18,13 +18,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
     "en": {
+        "item": "Mini ",
         "results": "Your results",
         "report": "Your pattern as a couple",
         "waiting": "has also finished",
     },
     "es": {
+        "item": " mínimo ",
         "results": "Tus resultados",
-        "report": "Vuestro patrón como pareja",
+        "report": "El patrón de la pareja",
         "waiting": "también haya terminado",
     },
 }
@@ -41,7 +43,7 @@ def test_two_partners_go_from_sign_up_to_their_couple_report(
     link = create_couple_and_invite(ana)
     join_by_signing_up(bruno, link, email="bruno@example.org", name="Bruno", language=language)
 
-    answer_questionnaire(ana, level=6)
+    answer_questionnaire(ana, level=6, item_text=words["item"])
     expect(ana.page.locator("h1")).to_have_text(words["results"])
     share_results(ana)
     expect(ana.page.locator("main")).to_contain_text(words["waiting"])

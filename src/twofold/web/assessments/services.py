@@ -12,6 +12,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from twofold.web.accounts.models import User
 from twofold.web.assessments.models import Answer, Assessment
@@ -118,7 +119,7 @@ def assessment_complete(*, assessment: Assessment) -> Assessment:
         return assessment
     profile = assessment_profile(assessment=assessment)
     if profile.region is None:
-        raise IncompleteError("a few more answers are needed before your results can be shown")
+        raise IncompleteError(_("A few more answers are needed before your results can be shown."))
     assessment.completed_at = timezone.now()
     assessment.save(update_fields=["completed_at"])
     return assessment

@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from twofold.core.couples import couple_of
 from twofold.web.accounts.models import User
 from twofold.web.couples.selectors import CoupleReportAccess
 from twofold.web.instrument import current_instrument
+
+# Plain names of the couple patterns (model §4), shown until the reports package words them.
+PATTERN_NAMES = {
+    "interdependent_pair": _("Interdependent pair: you lean on each other and stand on your own"),
+    "pursue_withdraw": _(
+        "Pursue and withdraw: one of you reaches for closeness, the other for room"
+    ),
+    "fused": _("Fused: closeness that costs each of you some of yourself"),
+    "parallel_lives": _("Parallel lives: two selves, with little bond between them"),
+    "one_sided": _("One-sided: one of you leans more than the other"),
+    "mixed": _("Mixed: no single pattern stands out"),
+}
 
 
 def _text(text: dict[str, str], lang: str) -> str:
@@ -51,6 +65,7 @@ def couple_report_context(access: CoupleReportAccess, *, viewer: User) -> dict[s
         )
     context.update(
         {
+            "pattern_name": PATTERN_NAMES.get(couple.pattern or "", ""),
             "me": me,
             "partner": partner,
             "couple": couple,
