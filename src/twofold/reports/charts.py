@@ -108,11 +108,20 @@ def _f(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
 def _attrs(attrs: dict[str, object]) -> str:
+    """Attributes from keywords: ``class_`` -> ``class``, ``stroke_width`` -> ``stroke-width``."""
     parts = []
     for key, value in attrs.items():
-        shown = _f(value) if isinstance(value, float) else str(value)
-        parts.append(f'{key.rstrip("_").replace("_", "-")}="{escape(shown, {chr(34): "&quot;"})}"')
+        if isinstance(value, float):
+            shown = _f(value)
+        elif isinstance(value, int):
+            shown = str(value)
+        else:
+            shown = str(value).translate(_ATTR_ESCAPES)
+        parts.append(f'{key.rstrip("_").replace("_", "-")}="{shown}"')
     return " ".join(parts)
 
 

@@ -80,14 +80,12 @@ def structure_of(instrument: Instrument) -> Structure:
             )
         polarity[facet] = "healthy" if found == {1} else "unhealthy"
 
-    nested = set(facets) | {s for children in subfacets.values() for s in children}
+    # scales nested anywhere are parts of something else, not outcomes
+    nested = set(facets) | {child for s in instrument.scales for child in s.children}
     safety_items = set(instrument.safety.items) if instrument.safety else set()
     outcomes = tuple(
         s.id
         for s in instrument.scales
-        if s.id not in nested
-        and s.perceives is None
-        and not set(s.items) & safety_items
-        and not any(s.id in scales[f].children for f in scales)
+        if s.id not in nested and s.perceives is None and not set(s.items) & safety_items
     )
     return Structure(facets=facets, subfacets=subfacets, polarity=polarity, outcomes=outcomes)
