@@ -21,6 +21,7 @@ from twofold.core.instrument import (
     load_keys,
     parse_instrument,
 )
+from twofold.core.itemlint import LintProblem, lint_instrument
 from twofold.core.profiles import (
     PersonProfile,
     Profiles,
@@ -41,6 +42,7 @@ __all__ = [
     "Instrument",
     "InstrumentError",
     "ItemStats",
+    "LintProblem",
     "PersonProfile",
     "Problem",
     "Profiles",
@@ -51,6 +53,7 @@ __all__ = [
     "couple_of",
     "couples",
     "instrument_from_keys",
+    "lint_instrument",
     "load_instrument",
     "load_keys",
     "pair_rows",

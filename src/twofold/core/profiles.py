@@ -248,6 +248,12 @@ def profile(
             axis_sem[axis] = norm.sem if norm is not None else np.nan
 
     def work(rows: slice) -> None:
+        with np.errstate(
+            invalid="ignore", divide="ignore"
+        ):  # per thread: errstate is not inherited
+            _work(rows)
+
+    def _work(rows: slice) -> None:
         for k, src in enumerate(source_rows):
             x = scores.values[src, rows]
             half = z * sem[k]
@@ -273,8 +279,7 @@ def profile(
             out[:] = v >= f.at_or_above
             out[np.isnan(v)] = -1
 
-    with np.errstate(invalid="ignore"):
-        run_blocked(n, work)
+    run_blocked(n, work)
 
     percentile_ids: tuple[str, ...] = ()
     percentiles = np.empty((0, n))
