@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.reports.conftest import make_answers, make_test_instrument  # noqa: E402
-from twofold.core import bundled_instruments, couple_of, load_instrument, profile_person  # noqa: E402
-from twofold.reports import (  # noqa: E402
+from tests.reports.conftest import make_answers, make_test_instrument
+from twofold.core import bundled_instruments, couple_of, load_instrument, profile_person
+from twofold.reports import (
     balance_map,
     couple_report,
     facet_chart,

@@ -16,19 +16,19 @@ import yaml
 from twofold.core import Instrument, bundled_instruments, load_instrument, parse_instrument
 
 FACETS = {
-    "HD": ["hd_disclosure", "hd_admitting_limits", "hd_openness_to_influence", "hd_turning_to"],
+    "HD": ["hd_disclosure", "hd_limits", "hd_influence", "hd_turning"],
     "UD": [
-        "ud_self_silencing",
-        "ud_needs_on_hold",
-        "ud_reassurance_seeking",
-        "ud_over_responsibility",
+        "ud_silencing",
+        "ud_needs",
+        "ud_reassurance",
+        "ud_responsibility",
     ],
-    "HI": ["hi_own_pursuits", "hi_self_respect", "hi_equal_standing", "hi_granting_freedom"],
+    "HI": ["hi_pursuits", "hi_selfrespect", "hi_equal", "hi_freedom"],
     "UI": [
-        "ui_going_it_alone",
-        "ui_guarded_vulnerability",
-        "ui_resisting_influence",
-        "ui_fear_of_engulfment",
+        "ui_alone",
+        "ui_guarded",
+        "ui_resisting",
+        "ui_engulfment",
     ],
 }
 OUTCOMES = ["autonomy_need", "relatedness_need", "accommodation", "satisfaction"]
@@ -233,7 +233,7 @@ def make_answers(
     default: int = 4,
     views: Mapping[str, int] | None = None,
     outcomes: int | None = None,
-    safety: int = 0,
+    safety: bool = False,
     skip: tuple[str, ...] = (),
 ) -> dict[str, int | None]:
     """Answers that give each named facet or sub-facet the keyed score asked for.
@@ -241,7 +241,8 @@ def make_answers(
     ``scores`` maps facet or sub-facet ids to a whole number on the scale (a facet sets all its
     sub-facets); unnamed ones get ``default``. ``views`` sets partner-perception scales by the
     facet they perceive (unanswered otherwise); ``outcomes`` sets every outcome scale;
-    ``safety`` answers every safety item; sub-facets in ``skip`` are left unanswered.
+    ``safety`` answers every safety item at the concern threshold (else at its lowest answer);
+    sub-facets in ``skip`` are left unanswered.
     """
     scores = dict(scores or {})
     scales = {s.id: s for s in instrument.scales}
@@ -264,13 +265,16 @@ def make_answers(
         if s.perceives is not None and views is not None and s.perceives in views:
             fill(s.id, views[s.perceives])
     if outcomes is not None:
-        nested = set(facets) | set(target)
+        # outcome scales: neither facets, views of the partner, check-ins of facet items, nor safety
+        taken = {item for f in facets for item in scales[f].items}
+        if instrument.safety is not None:
+            taken |= set(instrument.safety.items)
         for s in instrument.scales:
-            if s.id not in nested and s.perceives is None and not s.children and s.id not in out:
-                if instrument.safety and set(s.items) & set(instrument.safety.items):
-                    continue
+            outcome = s.perceives is None and not s.children and not set(s.items) & taken
+            if outcome and s.id not in target:
                 fill(s.id, outcomes)
     if instrument.safety is not None:
-        for item_id in instrument.safety.items:
-            out[item_id] = safety
+        rule = instrument.safety
+        for item_id in rule.items:
+            out[item_id] = rule.at_or_above if safety else instrument.item(item_id).scale.min
     return out

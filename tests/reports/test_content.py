@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
 from twofold.core import PATTERNS, Instrument
+from twofold.core.itemlint import load_shingles, shingles
 from twofold.reports import LANGUAGES, check_instrument, load_content
 from twofold.reports.texts import PHRASES, Content, _check_meaning
 
@@ -180,6 +183,17 @@ def test_subfacet_statements_are_tentative() -> None:
         for statement in (spec.high, spec.low):
             assert statement["en"].startswith("Your answers suggest"), sid
             assert statement["es"].startswith("Tus respuestas sugieren"), sid
+
+
+def test_no_text_shares_five_words_in_a_row_with_the_seed_article() -> None:
+    seed = load_shingles(Path(__file__).parents[1] / "fixtures" / "seed_shingles.txt")
+    shared = [
+        f"{where} ({lang}): {run!r}"
+        for where, lang, text in load_content().texts()
+        for run in shingles(text, seed.size)
+        if hashlib.sha1(run.encode("utf-8")).hexdigest() in seed.hashes
+    ]
+    assert shared == []
 
 
 def test_broken_content_is_reported_with_every_problem() -> None:

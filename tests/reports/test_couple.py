@@ -40,7 +40,7 @@ def report_for(
 ) -> CoupleReport:
     views_a = options.pop("views_a", None)
     views_b = options.pop("views_b", None)
-    safety_a = options.pop("safety_a", 0)
+    safety_a = options.pop("safety_a", False)
     pa, pb, couple = couple_of(
         instrument,
         answers(instrument, a, views=views_a, safety=safety_a),
@@ -160,8 +160,8 @@ def test_distance_and_similarity_are_given_in_words(
 def test_the_couple_report_is_the_same_whether_or_not_a_safety_answer_was_given(
     rbi_test: Instrument, answers: Answers
 ) -> None:
-    calm = report_for(rbi_test, answers, OVER_DEPENDENT, OVER_INDEPENDENT, "es", safety_a=0)
-    worried = report_for(rbi_test, answers, OVER_DEPENDENT, OVER_INDEPENDENT, "es", safety_a=3)
+    calm = report_for(rbi_test, answers, OVER_DEPENDENT, OVER_INDEPENDENT, "es", safety_a=False)
+    worried = report_for(rbi_test, answers, OVER_DEPENDENT, OVER_INDEPENDENT, "es", safety_a=True)
     assert calm == worried
 
 

@@ -341,7 +341,7 @@ def balance_map(
 
     corners: dict[str, str] = {}
     for region in regions.regions:
-        label = instrument_region_label(region.label, lang)
+        label = region_name(instrument, region.id, lang)
         right = region.when[x_id] == "high"
         top = region.when[y_id] == "high"
         corners[("top" if top else "bottom") + ("_right" if right else "_left")] = label
@@ -506,7 +506,13 @@ def balance_map(
     )
 
 
-def instrument_region_label(label: dict[str, str], lang: str) -> str:
+def region_name(instrument: Instrument, region_id: str, lang: str) -> str:
+    """The region's short name from the content, else the instrument's label."""
+    spec = load_content().regions.get(region_id)
+    if spec is not None:
+        return spec.name[lang]
+    assert instrument.regions is not None
+    label = next(r.label for r in instrument.regions.regions if r.id == region_id)
     return label.get(lang) or label.get("en") or next(iter(label.values()))
 
 
@@ -544,7 +550,6 @@ def facet_chart(
     else:
         groups = [(None, layout.facets)]
 
-    tracks: list[str] = []  # drawn first, under the neutral line
     body: list[str] = []
     y = 8.0
     rows: list[tuple[str, ...]] = []
@@ -581,7 +586,7 @@ def facet_chart(
             )
             y += 15 * (len(lines) - 1)
             bar_y = y + 30
-            tracks.append(
+            body.append(
                 _el(
                     "line",
                     class_="track",
@@ -593,22 +598,35 @@ def facet_chart(
                     stroke_width=2,
                 )
             )
-            if value is not None:
-                colour = MARKERS[0][0]
-                if interval is not None:
-                    body.append(
-                        _el(
-                            "line",
-                            class_="interval",
-                            x1=px(interval[0]),
-                            y1=bar_y,
-                            x2=px(interval[1]),
-                            y2=bar_y,
-                            stroke="#6a8fb8",
-                            stroke_width=8,
-                        )
+            if value is not None and interval is not None:
+                body.append(
+                    _el(
+                        "line",
+                        class_="interval",
+                        x1=px(interval[0]),
+                        y1=bar_y,
+                        x2=px(interval[1]),
+                        y2=bar_y,
+                        stroke="#6a8fb8",
+                        stroke_width=8,
                     )
-                body.append(_marker("circle", px(value), bar_y, colour))
+                )
+            # the middle of the scale, drawn across the bar only so it never crosses text
+            body.append(
+                _el(
+                    "line",
+                    class_="neutral",
+                    x1=px(neutral),
+                    y1=bar_y - 10,
+                    x2=px(neutral),
+                    y2=bar_y + 10,
+                    stroke=MUTED,
+                    stroke_width=1.5,
+                    stroke_dasharray="3 2",
+                )
+            )
+            if value is not None:
+                body.append(_marker("circle", px(value), bar_y, MARKERS[0][0]))
             y += _ROW
             row: tuple[str, ...] = (
                 label,
@@ -631,19 +649,7 @@ def facet_chart(
                         interval=interval_text(interval, lang) if interval else "—",
                     )
                 )
-    top, axis_y = 8.0, y + 2
-    neutral_line = _el(
-        "line",
-        class_="neutral",
-        x1=px(neutral),
-        y1=top,
-        x2=px(neutral),
-        y2=axis_y,
-        stroke=MUTED,
-        stroke_width=1.5,
-        stroke_dasharray="4 4",
-    )
-    body = [*tracks, neutral_line, *body]
+    axis_y = y + 2
     body.append(_el("line", x1=_TRACK_LEFT, y1=axis_y, x2=_TRACK_RIGHT, y2=axis_y, stroke=MUTED))
     for v in range(lo, hi + 1):
         body.append(_el("line", x1=px(v), y1=axis_y, x2=px(v), y2=axis_y + 5, stroke=MUTED))

@@ -48,8 +48,8 @@ __all__ = [
     "individual_report",
 ]
 
-# A point whose likeliest region has less than this chance is "near a dividing line".
-NEAR_LINE = 0.65
+# A point whose own region is less than "likely" (the probability bands) is "near a line".
+NEAR_LINE = 0.66
 # Scales with fewer items than this are called rough in the caveats.
 ROUGH_BELOW = 5
 
@@ -91,7 +91,10 @@ class ScoreReading:
 
 @dataclass(frozen=True)
 class RegionChance:
+    """The chance that the person's true point lies in one region."""
+
     id: str
+    name: str
     label: str
     probability: float
     percent: str
@@ -101,9 +104,14 @@ class RegionChance:
 
 @dataclass(frozen=True)
 class RegionReading:
-    """The map area the person's point falls in, what it means, and how sure that is."""
+    """The map area the person's point falls in, what it means, and how sure that is.
+
+    ``label`` is the instrument's label (for a heading); ``name`` the short name that the map
+    and the sentences use.
+    """
 
     id: str
+    name: str
     label: str
     description: str
     probability: float
@@ -286,29 +294,29 @@ def _region(person: PersonProfile, lang: str) -> RegionReading | None:
     chances = []
     for region in regions.regions:
         p = person.region_probabilities[region.id]
-        label = _pick(region.label, lang)
+        name = content.regions[region.id].name[lang]
         words = content.band("probability", p, lang)
         shown = percent(p, lang)
         chances.append(
             RegionChance(
                 id=region.id,
-                label=label,
+                name=name,
+                label=_pick(region.label, lang),
                 probability=p,
                 percent=shown,
                 words=words,
-                text=content.phrase(
-                    "region_chance", lang, region=label, percent=shown, words=words
-                ),
+                text=content.phrase("region_chance", lang, region=name, percent=shown, words=words),
             )
         )
     mine = next(c for c in chances if c.id == person.region)
     return RegionReading(
         id=mine.id,
+        name=mine.name,
         label=mine.label,
         description=content.regions[mine.id].description[lang],
         probability=mine.probability,
         summary=content.phrase(
-            "region_summary", lang, region=mine.label, percent=mine.percent, words=mine.words
+            "region_summary", lang, region=mine.name, percent=mine.percent, words=mine.words
         ),
         chances=tuple(chances),
     )

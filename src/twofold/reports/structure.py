@@ -6,7 +6,8 @@
   (``connection = mean(HD, -UI)``) is *healthy* (more is better), one that enters reversed is
   *unhealthy*.
 - **Outcomes** are the remaining scales: not a facet or sub-facet, not a partner-perception scale
-  (``perceives``), and not made of safety items.
+  (``perceives``), sharing no item with the facets (so not a short check-in form of them) and
+  not made of safety items.
 - The **neutral point** of a score is the middle of its range (4 on a 1-7 scale).
 """
 
@@ -80,12 +81,16 @@ def structure_of(instrument: Instrument) -> Structure:
             )
         polarity[facet] = "healthy" if found == {1} else "unhealthy"
 
-    # scales nested anywhere are parts of something else, not outcomes
+    # scales nested anywhere are parts of something else; scales re-using facet items (short
+    # check-in forms) are views of the facets; neither is an outcome
     nested = set(facets) | {child for s in instrument.scales for child in s.children}
+    facet_items = {item for f in facets for item in scales[f].items}
     safety_items = set(instrument.safety.items) if instrument.safety else set()
     outcomes = tuple(
         s.id
         for s in instrument.scales
-        if s.id not in nested and s.perceives is None and not set(s.items) & safety_items
+        if s.id not in nested
+        and s.perceives is None
+        and not set(s.items) & (safety_items | facet_items)
     )
     return Structure(facets=facets, subfacets=subfacets, polarity=polarity, outcomes=outcomes)

@@ -163,6 +163,7 @@ class ScoresFile(_Spec):
 
 
 class RegionSpec(_Spec):
+    name: Text
     description: Text
 
 
