@@ -155,7 +155,7 @@ ES = {
     "If you both choose to share, you see a couple report together, with questions to talk about.": "Si los dos elegís compartir, veréis juntos un informe de pareja con preguntas para conversar.",
     "I already have one": "Ya tengo una",
     "Show the numbers as a table": "Ver los números en una tabla",
-    "This week:": "Esta semana:",
+    "To practise:": "Para practicar:",
     "To talk about:": "Para conversar:",
     "Your strengths": "Tus fortalezas",
     "Where you can grow": "Dónde puedes crecer",
