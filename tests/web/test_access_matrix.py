@@ -35,6 +35,7 @@ NOWHERE = {"anon": 404, "partner_a": 404, "partner_b": 404, "outsider": 404}
 # What a GET returns for each role. Allauth's pages are listed too: they are ours to secure.
 GET: dict[str, dict[str, int | str]] = {
     "home": ALL,
+    "healthz": ALL,
     "account_login": ANON_ONLY,
     "account_signup": ANON_ONLY,
     "account_logout": {"anon": 302, "partner_a": 200, "partner_b": 200, "outsider": 200},

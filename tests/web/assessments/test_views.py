@@ -128,3 +128,5 @@ def test_the_whole_questionnaire_can_be_answered_and_finished(
     results = client.get("/assessment/results/").content.decode()  # type: ignore[attr-defined]
     assert "Where you stand" in results
     assert "Support, for you alone" not in results
+    assert results.count("<svg") == 3  # the map, the facets and the sub-facets, not escaped
+    assert "Show the numbers as a table" in results

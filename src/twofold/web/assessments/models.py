@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Assessment(models.Model):
@@ -42,7 +43,7 @@ class Answer(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     item_id = models.CharField(max_length=100)
     value = models.SmallIntegerField()
-    answered_at = models.DateTimeField(auto_now=True)
+    answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

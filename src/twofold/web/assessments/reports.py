@@ -6,9 +6,12 @@ here computes a score or writes a sentence about one.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from twofold.reports import individual_report
@@ -20,7 +23,7 @@ from twofold.web.assessments.selectors import (
     assessment_profile,
     assessment_progress,
 )
-from twofold.web.couples.selectors import couple_report_for, membership_active
+from twofold.web.couples.selectors import membership_active
 from twofold.web.instrument import current_instrument
 
 
@@ -71,16 +74,39 @@ def _text(text: dict[str, str], lang: str) -> str:
     return text.get(lang) or text.get("en") or next(iter(text.values()))
 
 
+# A finished assessment never changes, so its report, once rendered in a language, is kept
+# (per process, least recently used first out). The key holds the finishing time and the
+# instrument version, so a new assessment or a new wording never meets an old page.
+_REPORT_CACHE: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_REPORT_CACHE_SIZE = 256
+_REPORT_LOCK = threading.Lock()
+
+
+def report_html(assessment: Assessment, lang: str) -> str:
+    """The body of the person's own report, worded and charted by :mod:`twofold.reports`."""
+    if assessment.completed_at is None:
+        raise ValueError("only a finished assessment has a report")
+    instrument = current_instrument()
+    key = (assessment.pk, assessment.completed_at, lang, instrument.id, instrument.version)
+    with _REPORT_LOCK:
+        if key in _REPORT_CACHE:
+            _REPORT_CACHE.move_to_end(key)
+            return _REPORT_CACHE[key]
+    report = individual_report(assessment_profile(assessment=assessment), lang)
+    html = render_to_string("assessments/report_body.html", {"report": report})
+    with _REPORT_LOCK:
+        _REPORT_CACHE[key] = html
+        while len(_REPORT_CACHE) > _REPORT_CACHE_SIZE:
+            _REPORT_CACHE.popitem(last=False)
+    return html
+
+
 def individual_report_context(
     request: HttpRequest, assessment: Assessment, *, viewer: User
 ) -> dict[str, Any]:
-    """The person's own report, worded and charted by :mod:`twofold.reports`."""
-    profile = assessment_profile(assessment=assessment)
     membership = membership_active(user=viewer)
-    access = couple_report_for(user=viewer) if membership else None
     return {
         "assessment": assessment,
-        "report": individual_report(profile, viewer.language),
+        "report_html": report_html(assessment, viewer.language),
         "membership": membership,
-        "couple_state": access.state if access else None,
     }

@@ -80,8 +80,12 @@ def _check_answer(assessment: Assessment, item_id: str, value: object) -> int:
 def answer_save(*, assessment: Assessment, item_id: str, value: object) -> Answer:
     """Store (or change) one answer; raise :class:`AnswerError` for a bad item or value."""
     number = _check_answer(assessment, item_id, value)
-    answer, _ = Answer.objects.update_or_create(
-        assessment=assessment, item_id=item_id, defaults={"value": number}
+    # One INSERT ... ON CONFLICT DO UPDATE: no read first, no race between two tabs.
+    (answer,) = Answer.objects.bulk_create(
+        [Answer(assessment=assessment, item_id=item_id, value=number, answered_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["assessment", "item_id"],
+        update_fields=["value", "answered_at"],
     )
     return answer
 
@@ -90,10 +94,16 @@ def answer_save(*, assessment: Assessment, item_id: str, value: object) -> Answe
 def answers_save(*, assessment: Assessment, answers: dict[str, object]) -> None:
     """Store several answers at once (the page form without JavaScript); all or none."""
     checked = {item_id: _check_answer(assessment, item_id, v) for item_id, v in answers.items()}
-    for item_id, number in checked.items():
-        Answer.objects.update_or_create(
-            assessment=assessment, item_id=item_id, defaults={"value": number}
-        )
+    now = timezone.now()
+    Answer.objects.bulk_create(
+        [
+            Answer(assessment=assessment, item_id=item_id, value=number, answered_at=now)
+            for item_id, number in checked.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "item_id"],
+        update_fields=["value", "answered_at"],
+    )
 
 
 @transaction.atomic

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from twofold.web import views
 from twofold.web.accounts import views as account_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("twofold.web.accounts.urls")),
     path("couple/", include("twofold.web.couples.urls")),
