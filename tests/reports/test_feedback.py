@@ -159,6 +159,18 @@ def test_missing_scores_are_said_to_be_missing_and_give_no_items(
     assert load_content().phrase("caveat_missing", "en") in report.caveats
 
 
+def test_a_person_with_no_answers_gets_no_map_and_no_claim_about_tendencies(
+    rbi_test: Instrument,
+) -> None:
+    content = load_content()
+    report = individual_report(profile_person(rbi_test, {}), "en")
+    assert report.region is None
+    assert report.map_chart is None
+    assert report.strengths == report.growth_edges == ()
+    assert content.phrase("caveat_no_region", "en") in report.caveats
+    assert content.phrase("caveat_nothing_clear", "en") not in report.caveats
+
+
 def test_the_region_comes_with_each_regions_chance_in_percent_and_words(
     instrument: Instrument, answers: Answers
 ) -> None:

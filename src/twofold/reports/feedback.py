@@ -223,7 +223,8 @@ def individual_report(person: PersonProfile, lang: str) -> IndividualReport:
         caveats.append(content.phrase("caveat_no_region", lang))
     elif region.probability < NEAR_LINE:
         caveats.append(content.phrase("caveat_near_line", lang))
-    if not strengths and not edges:
+    scored = any(r.reading != "missing" for r in (*facets, *subfacets))
+    if scored and not strengths and not edges:
         caveats.append(content.phrase("caveat_nothing_clear", lang))
 
     return IndividualReport(
