@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -140,6 +141,19 @@ def _threads() -> int:
     return os.cpu_count() or 1
 
 
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _shared_pool(workers: int) -> ThreadPoolExecutor:
+    """One long-lived pool, so scoring many small chunks does not start threads each time."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers != workers:
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="twofold-score")
+        return _pool
+
+
 def run_blocked(n: int, work: Callable[[slice], None], *, size: int = BLOCK_ROWS) -> None:
     """Call ``work(rows)`` for every block of rows, on as many threads as there are cores."""
     parts = list(blocks(n, size))
@@ -148,9 +162,8 @@ def run_blocked(n: int, work: Callable[[slice], None], *, size: int = BLOCK_ROWS
         for rows in parts:
             work(rows)
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(work, parts):
-            pass
+    for _ in _shared_pool(_threads()).map(work, parts):
+        pass
 
 
 class BlockScorer:
