@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from twofold.core import PersonProfile
+from twofold.core.instrument import localized
 from twofold.reports.charts import Chart, balance_map, facet_chart, map_point
 from twofold.reports.readings import Reading, interval_text, percent, read_score
 from twofold.reports.safety import Resource, support_resources
@@ -302,7 +303,7 @@ def _region(person: PersonProfile, lang: str) -> RegionReading | None:
             RegionChance(
                 id=region.id,
                 name=name,
-                label=_pick(region.label, lang),
+                label=localized(region.label, lang),
                 probability=p,
                 percent=shown,
                 words=words,
@@ -321,7 +322,3 @@ def _region(person: PersonProfile, lang: str) -> RegionReading | None:
         ),
         chances=tuple(chances),
     )
-
-
-def _pick(text: dict[str, str], lang: str) -> str:
-    return text.get(lang) or text.get("en") or next(iter(text.values()))
