@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/reports_render.py
 
 Uses the bundled RBI when it exists, otherwise the test instrument with the RBI's ids. Each
-figure is the median of several rounds of many calls, in microseconds per call.
+figure is the median over interleaved rounds, in microseconds per call.
 """
 
 from __future__ import annotations
@@ -27,15 +27,22 @@ from twofold.reports import (
 )
 
 
-def per_call(fn: Callable[[], object], calls: int = 200, rounds: int = 7) -> float:
-    fn()  # warm up (content loading, caches)
-    times = []
+def per_call(fns: list[Callable[[], object]], calls: int = 40, rounds: int = 25) -> list[float]:
+    """Median microseconds per call of each function, measured in interleaved rounds.
+
+    Interleaving puts every function under the same background load, so the figures stay
+    comparable with the baseline even on a busy machine.
+    """
+    for fn in fns:
+        fn()  # warm up (content loading, caches)
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        times.append((time.perf_counter() - start) / calls)
-    return statistics.median(times) * 1e6
+        for k, fn in enumerate(fns):
+            start = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            times[k].append((time.perf_counter() - start) / calls)
+    return [statistics.median(t) * 1e6 for t in times]
 
 
 def main() -> None:
@@ -59,8 +66,8 @@ def main() -> None:
         ),
     ]
     print(f"instrument: {name}; Python {sys.version.split()[0]}")
-    for label, fn in rows:
-        print(f"{label:<50} {per_call(fn):>9.0f} µs")
+    for (label, _), micro in zip(rows, per_call([fn for _, fn in rows]), strict=True):
+        print(f"{label:<50} {micro:>9.0f} µs")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from twofold.core import Instrument, parse_instrument, profile_person
 from twofold.reports import individual_report, load_content, support_resources
 
-from .conftest import SUBFACETS, Answers, instrument_spec
+from .conftest import Answers, instrument_spec
 
 NEUTRAL = 4.0
 HEALTHY = {"HD", "HI"}
@@ -58,16 +58,19 @@ answer_values = st.integers(min_value=1, max_value=7)
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(answer_values, min_size=16, max_size=16))
 def test_no_strength_or_growth_edge_is_stated_for_a_score_whose_interval_straddles_the_middle(
-    rbi_test: Instrument, answers: Answers, values: list[int]
+    instrument: Instrument, answers: Answers, values: list[int]
 ) -> None:
-    person = profile_person(rbi_test, answers(rbi_test, dict(zip(SUBFACETS, values, strict=True))))
+    subfacets = [s for f in instrument.profile for s in instrument.scale(f).children]
+    person = profile_person(
+        instrument, answers(instrument, dict(zip(subfacets, values, strict=True)))
+    )
     report = individual_report(person, "en")
     for kind, items in (("strength", report.strengths), ("growth", report.growth_edges)):
         for item in items:
             low, high = person.intervals[item.score_id]
             assert not low <= NEUTRAL <= high
             above = low > NEUTRAL
-            healthy = facet_of(rbi_test, item.score_id) in HEALTHY
+            healthy = facet_of(instrument, item.score_id) in HEALTHY
             assert (kind == "strength") == (above == healthy)
     named = {i.score_id for i in (*report.strengths, *report.growth_edges)}
     for reading in (*report.facets, *report.subfacets):
@@ -80,15 +83,18 @@ def test_no_strength_or_growth_edge_is_stated_for_a_score_whose_interval_straddl
 @settings(max_examples=40, deadline=None)
 @given(values=st.lists(answer_values, min_size=16, max_size=16))
 def test_every_item_names_a_score_the_person_has_with_its_value_and_interval(
-    rbi_test: Instrument, answers: Answers, values: list[int]
+    instrument: Instrument, answers: Answers, values: list[int]
 ) -> None:
-    person = profile_person(rbi_test, answers(rbi_test, dict(zip(SUBFACETS, values, strict=True))))
+    subfacets = [s for f in instrument.profile for s in instrument.scale(f).children]
+    person = profile_person(
+        instrument, answers(instrument, dict(zip(subfacets, values, strict=True)))
+    )
     report = individual_report(person, "es")
     for item in (*report.strengths, *report.growth_edges):
         assert item.score_id in person.scores
         assert item.value == person.scores[item.score_id]
         assert item.interval == person.intervals[item.score_id]
-        assert item.label == rbi_test.label(item.score_id, "es")
+        assert item.label == instrument.label(item.score_id, "es")
         assert item.statement
         assert item.practice
         assert item.question
@@ -151,6 +157,18 @@ def test_missing_scores_are_said_to_be_missing_and_give_no_items(
     assert disclosure.value is None
     assert disclosure.reading == "missing"
     assert load_content().phrase("caveat_missing", "en") in report.caveats
+
+
+def test_a_person_with_no_answers_gets_no_map_and_no_claim_about_tendencies(
+    rbi_test: Instrument,
+) -> None:
+    content = load_content()
+    report = individual_report(profile_person(rbi_test, {}), "en")
+    assert report.region is None
+    assert report.map_chart is None
+    assert report.strengths == report.growth_edges == ()
+    assert content.phrase("caveat_no_region", "en") in report.caveats
+    assert content.phrase("caveat_nothing_clear", "en") not in report.caveats
 
 
 def test_the_region_comes_with_each_regions_chance_in_percent_and_words(

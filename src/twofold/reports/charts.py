@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from xml.sax.saxutils import escape
 
 from twofold.core import Instrument, PersonProfile
@@ -121,8 +122,13 @@ def _attrs(attrs: dict[str, object]) -> str:
             shown = str(value)
         else:
             shown = str(value).translate(_ATTR_ESCAPES)
-        parts.append(f'{key.rstrip("_").replace("_", "-")}="{shown}"')
+        parts.append(f'{_name(key)}="{shown}"')
     return " ".join(parts)
+
+
+@cache
+def _name(key: str) -> str:
+    return key.rstrip("_").replace("_", "-")
 
 
 def _el(tag: str, **attrs: object) -> str:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from twofold.core import PersonProfile
+from twofold.core.instrument import localized
 from twofold.reports.charts import Chart, balance_map, facet_chart, map_point
 from twofold.reports.readings import Reading, interval_text, percent, read_score
 from twofold.reports.safety import Resource, support_resources
@@ -223,7 +224,8 @@ def individual_report(person: PersonProfile, lang: str) -> IndividualReport:
         caveats.append(content.phrase("caveat_no_region", lang))
     elif region.probability < NEAR_LINE:
         caveats.append(content.phrase("caveat_near_line", lang))
-    if not strengths and not edges:
+    scored = any(r.reading != "missing" for r in (*facets, *subfacets))
+    if scored and not strengths and not edges:
         caveats.append(content.phrase("caveat_nothing_clear", lang))
 
     return IndividualReport(
@@ -301,7 +303,7 @@ def _region(person: PersonProfile, lang: str) -> RegionReading | None:
             RegionChance(
                 id=region.id,
                 name=name,
-                label=_pick(region.label, lang),
+                label=localized(region.label, lang),
                 probability=p,
                 percent=shown,
                 words=words,
@@ -320,7 +322,3 @@ def _region(person: PersonProfile, lang: str) -> RegionReading | None:
         ),
         chances=tuple(chances),
     )
-
-
-def _pick(text: dict[str, str], lang: str) -> str:
-    return text.get(lang) or text.get("en") or next(iter(text.values()))
