@@ -100,10 +100,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token=token)
     user = signed_in_user(request) if request.user.is_authenticated else None
     problem = invitation_problem(invitation, user=None)
-    if problem is not None:
+    if invitation is None or problem is not None:
         request.session.pop(PENDING_INVITE, None)
         return render(request, "couples/join_invalid.html", {"problem": problem}, status=404)
-    assert invitation is not None
     if user is None:
         request.session[PENDING_INVITE] = token
         return render(request, "couples/join.html", {"invitation": invitation, "token": token})
