@@ -130,3 +130,39 @@ def test_the_whole_questionnaire_can_be_answered_and_finished(
     assert "Support, for you alone" not in results
     assert results.count("<svg") == 3  # the map, the facets and the sub-facets, not escaped
     assert "Show the numbers as a table" in results
+
+
+def test_the_bundled_rbi_goes_through_every_page_in_both_languages(
+    settings: object, partner_a: User, partner_b: User
+) -> None:
+    """The fixture instrument keeps the other tests fast; this one runs the real RBI."""
+    from twofold.web.couples.services import (
+        couple_create,
+        couple_invite_accept,
+        couple_invite_create,
+        couple_sharing_set,
+    )
+    from twofold.web.instrument import current_instrument
+
+    settings.TWOFOLD_INSTRUMENT = "rbi"  # type: ignore[attr-defined]
+    rbi = current_instrument()
+    assert rbi.id == "rbi"
+    couple_create(user=partner_a)
+    couple_invite_accept(user=partner_b, token=couple_invite_create(user=partner_a)[1])
+    for person, level in ((partner_a, 6), (partner_b, 3)):
+        client = client_for(person)
+        client.post("/assessment/")
+        client.post("/assessment/step/1/", {})  # an empty page is fine; it can be answered later
+        assessment = assessment_open(user=person)
+        assert assessment is not None
+        client.post("/assessment/step/9/", {"include": "yes"})
+        for item, value in answers_for(rbi, level=level).items():
+            response = client.post("/assessment/answer/", {"item": item, item: str(value)})
+            assert response.status_code == 200, response.content
+        assert client.post("/assessment/finish/").url == "/assessment/results/"
+        couple_sharing_set(user=person, share=True)
+        assert client.get("/assessment/results/").content.decode().count("<svg") == 3
+    for person, words in ((partner_a, "Your pattern as a couple"), (partner_b, "El patrón")):
+        page = client_for(person).get("/couple/report/").content.decode()
+        assert words in page
+        assert page.count("<svg") == 1
