@@ -93,3 +93,24 @@ def test_a_password_reset_email_is_sent(partner_a: User) -> None:
     assert response.status_code == 302
     (message,) = mail.outbox
     assert "/accounts/password/reset/key/" in str(message.body)
+
+
+def test_failed_logins_are_throttled(settings: object, partner_a: User) -> None:
+    from django.core.cache import cache
+
+    from twofold.web.config import base
+
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS  # type: ignore[attr-defined]
+    cache.clear()
+    client = Client()
+    pages = [
+        client.post("/accounts/login/", {"login": partner_a.email, "password": "wrong"})
+        for _ in range(6)
+    ]
+    assert "Too many failed login attempts" not in pages[0].content.decode()
+    assert "Too many failed login attempts" in pages[-1].content.decode()
+    # Even the right password is refused while the limit lasts.
+    right = client.post("/accounts/login/", {"login": partner_a.email, "password": PASSWORD})
+    assert right.status_code == 200
+    assert "_auth_user_id" not in client.session
+    cache.clear()
