@@ -197,8 +197,8 @@ def minres(R: Matrix, nfactors: int, *, rotate: str = "none") -> FactorSolution:
     L[L == 0] = 1e-15
     if rotate == "varimax" and nfactors > 1:
         L = _sign_columns(varimax(L))
-        order = np.argsort(-np.einsum("ij,ij->j", L, L), kind="stable")
-        L = L[:, order]
+    order = np.argsort(-np.einsum("ij,ij->j", L, L), kind="stable")
+    L = L[:, order]
     return FactorSolution(
         loadings=L,
         uniquenesses=psi,

@@ -212,7 +212,8 @@ def build_norms(
         span = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]} to {sizes[-1]}"
         note = (
             f"Built by twofold from {span} people per score. Reliability: Cronbach's alpha of "
-            "each scale's items; stratified alpha for composites."
+            "each scale's items"
+            + ("; stratified alpha for composites." if instrument.composites else ".")
         )
         if small:
             note += (

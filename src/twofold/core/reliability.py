@@ -304,26 +304,29 @@ class Alpha:
 
     def to_dict(self) -> dict[str, Any]:
         """Every number, with the field names documented in ``docs/analysis/reliability.md``."""
-        return {
-            "items": list(self.items),
-            "keys": list(self.keys),
-            "n_obs": self.n_obs,
-            "missing": self.missing,
-            "alpha_raw": self.raw,
-            "alpha_std": self.std,
-            "g6": self.g6,
-            "average_r": self.average_r,
-            "median_r": self.median_r,
-            "var_r": self.var_r,
-            "signal_noise": self.signal_noise,
-            "ase": self.ase,
-            "mean": self.mean,
-            "sd": self.sd,
-            "ci_level": self.level,
-            "feldt_ci": list(self.feldt),
-            "duhachek_ci": list(self.duhachek),
-            "item_stats": _records(self.item_stats),
-        }
+        out: dict[str, Any] = _clean(
+            {
+                "items": list(self.items),
+                "keys": list(self.keys),
+                "n_obs": self.n_obs,
+                "missing": self.missing,
+                "alpha_raw": self.raw,
+                "alpha_std": self.std,
+                "g6": self.g6,
+                "average_r": self.average_r,
+                "median_r": self.median_r,
+                "var_r": self.var_r,
+                "signal_noise": self.signal_noise,
+                "ase": self.ase,
+                "mean": self.mean,
+                "sd": self.sd,
+                "ci_level": self.level,
+                "feldt_ci": list(self.feldt),
+                "duhachek_ci": list(self.duhachek),
+                "item_stats": _records(self.item_stats),
+            }
+        )
+        return out
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -331,6 +334,15 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     for row in frame.reset_index().to_dict(orient="records"):
         out.append({str(k): _plain(v) for k, v in row.items()})
     return out
+
+
+def _clean(obj: Any) -> Any:
+    """Plain JSON types all the way down; NaN becomes None."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return _plain(obj)
 
 
 def _plain(value: Any) -> Any:
@@ -461,6 +473,9 @@ def alpha(
     def drop_col(attr: str) -> list[float]:
         return [getattr(d, attr) if d is not None else np.nan for d in drops]
 
+    with np.errstate(invalid="ignore"):  # tiny samples: a negative sum gives NaN, as in R
+        r_std = R.sum(axis=0) / np.sqrt(R.sum())
+        r_cor = RC.sum(axis=0) / np.sqrt(RC.sum())
     stats = pd.DataFrame(
         {
             "key": key,
@@ -468,8 +483,8 @@ def alpha(
             "mean": np.nanmean(X, axis=0),
             "sd": np.nanstd(X, axis=0, ddof=1),
             "r_raw": raw_r,
-            "r_std": R.sum(axis=0) / np.sqrt(R.sum()),
-            "r_cor": RC.sum(axis=0) / np.sqrt(RC.sum()),
+            "r_std": r_std,
+            "r_cor": r_cor,
             "r_drop": r_drop,
             "alpha_drop_raw": drop_col("raw"),
             "alpha_drop_std": drop_col("std"),
@@ -555,23 +570,26 @@ class Omega:
 
     def to_dict(self) -> dict[str, Any]:
         """Every number, with the field names documented in ``docs/analysis/reliability.md``."""
-        return {
-            "items": list(self.items),
-            "nfactors": self.nfactors,
-            "n_obs": self.n_obs,
-            "missing": self.missing,
-            "omega_h": self.omega_h,
-            "omega_total": self.omega_total,
-            "omega_limit": self.omega_limit,
-            "alpha": self.alpha,
-            "g6": self.g6,
-            "dof": self.dof,
-            "flipped": list(self.flipped),
-            "heywood": self.heywood,
-            "warnings": list(self.warnings),
-            "loadings": _records(self.loadings),
-            "groups": _records(self.groups.rename_axis("factor")),
-        }
+        out: dict[str, Any] = _clean(
+            {
+                "items": list(self.items),
+                "nfactors": self.nfactors,
+                "n_obs": self.n_obs,
+                "missing": self.missing,
+                "omega_h": self.omega_h,
+                "omega_total": self.omega_total,
+                "omega_limit": self.omega_limit,
+                "alpha": self.alpha,
+                "g6": self.g6,
+                "dof": self.dof,
+                "flipped": list(self.flipped),
+                "heywood": self.heywood,
+                "warnings": list(self.warnings),
+                "loadings": _records(self.loadings),
+                "groups": _records(self.groups.rename_axis("factor")),
+            }
+        )
+        return out
 
 
 def omega(
@@ -773,17 +791,23 @@ class ScaleCorrelations:
 
     def to_dict(self) -> dict[str, Any]:
         """Every number, with the field names documented in ``docs/analysis/reliability.md``."""
-        return {
-            "scales": list(self.scales),
-            "n_obs": self.n_obs,
-            "impute": self.impute,
-            "missing": self.missing,
-            "stats": _records(self.stats.rename_axis("scale")),
-            "cor": {a: {b: _plain(self.cor.loc[a, b]) for b in self.scales} for a in self.scales},
-            "corrected": {
-                a: {b: _plain(self.corrected.loc[a, b]) for b in self.scales} for a in self.scales
-            },
-        }
+        out: dict[str, Any] = _clean(
+            {
+                "scales": list(self.scales),
+                "n_obs": self.n_obs,
+                "impute": self.impute,
+                "missing": self.missing,
+                "stats": _records(self.stats.rename_axis("scale")),
+                "cor": {
+                    a: {b: _plain(self.cor.loc[a, b]) for b in self.scales} for a in self.scales
+                },
+                "corrected": {
+                    a: {b: _plain(self.corrected.loc[a, b]) for b in self.scales}
+                    for a in self.scales
+                },
+            }
+        )
+        return out
 
 
 KeyRef = str | tuple[str, int]
