@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtri
 from scipy.stats import f as f_dist
 
-from twofold.core.efa import minres, oblimin, smc
+from twofold.core.efa import minres, oblimin, one_blas_thread, smc
 
 __all__ = [
     "Alpha",
@@ -366,6 +366,7 @@ def _keys_vector(keys: Sequence[int] | None, k: int, names: Sequence[str]) -> ND
     return out.astype(np.int64)
 
 
+@one_blas_thread
 def alpha(
     data: pd.DataFrame | ArrayLike,
     *,
@@ -592,6 +593,7 @@ class Omega:
         return out
 
 
+@one_blas_thread
 def omega(
     data: pd.DataFrame | ArrayLike,
     nfactors: int = 3,
@@ -849,6 +851,7 @@ def _parse_keys(
     return order, K
 
 
+@one_blas_thread
 def scale_correlations(
     data: pd.DataFrame,
     scales: Mapping[str, Sequence[KeyRef]],
