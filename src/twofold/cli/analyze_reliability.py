@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich import box
 from rich.table import Table
 
 from twofold.cli.app import analyze_app, console, err_console
@@ -219,12 +220,14 @@ def _print_reliability(
     omega_notes: dict[str, str],
 ) -> None:
     level = next(iter(alphas.values())).level
-    table = Table(title=f"Reliability: {file.name}, {inst.id}, {n_rows:,} rows, {how} missing")
-    table.add_column("scale")
-    for name in ("items", "n", "alpha", f"{level:.0%} CI (Feldt)", "std alpha", "G6", "mean r"):
+    table = Table(
+        title=f"Reliability: {file.name}, {inst.id}, {n_rows:,} rows, {how} missing",
+        box=box.SIMPLE_HEAD,
+    )
+    width = max(len(sid) for sid in alphas)
+    table.add_column("scale", min_width=width)
+    for name in ("n", "alpha", f"{level:.0%} CI", "std", "G6"):
         table.add_column(name, justify="right")
-    table.add_column("median r", justify="right")
-    table.add_column("S/N", justify="right")
     show_omega = any(o is not None for o in omegas.values()) or bool(omega_notes)
     if show_omega:
         table.add_column("omega h", justify="right")
@@ -232,15 +235,11 @@ def _print_reliability(
     for sid, a in alphas.items():
         row = [
             sid,
-            str(len(a.items)),
             f"{a.n_obs:,}",
             _num(a.raw),
-            f"{_num(a.feldt[0])} to {_num(a.feldt[1])}",
+            f"{_num(a.feldt[0])}-{_num(a.feldt[1])}",
             _num(a.std),
             _num(a.g6),
-            _num(a.average_r),
-            _num(a.median_r),
-            _num(a.signal_noise),
         ]
         if show_omega:
             o = omegas[sid]
@@ -250,9 +249,21 @@ def _print_reliability(
                 _num(o.omega_total) if o else "-",
             ]
         table.add_row(*row)
+    captions = ["CI: Feldt's; std: alpha of standardised items; G6: Guttman's lambda 6"]
     if any(o is not None and o.heywood for o in omegas.values()):
-        table.caption = "* Heywood case: read omega h with care (see notes)"
+        captions.append("* Heywood case: read omega h with care (see notes)")
+    table.caption = "\n".join(captions)
     console.print(table)
+
+    inter = Table(title="Inter-item correlations", box=box.SIMPLE_HEAD)
+    inter.add_column("scale", min_width=width)
+    for name in ("items", "mean r", "median r", "signal/noise"):
+        inter.add_column(name, justify="right")
+    for sid, a in alphas.items():
+        inter.add_row(
+            sid, str(len(a.items)), _num(a.average_r), _num(a.median_r), _num(a.signal_noise)
+        )
+    console.print(inter)
     for sid, a in alphas.items():
         view = Table(title=f"Items of {sid}")
         view.add_column("item")
