@@ -297,13 +297,15 @@ def _print_correlations(sc: ScaleCorrelations) -> None:
     table = Table(
         title="Scale intercorrelations",
         caption="below the diagonal: r; on it: alpha; above it: r corrected for unreliability",
+        box=box.SIMPLE_HEAD,
     )
-    table.add_column("")
-    for sid in sc.scales:
-        table.add_column(sid, justify="right")
+    labels = [f"{i}. {sid}" for i, sid in enumerate(sc.scales, start=1)]
+    table.add_column("", min_width=max(len(label) for label in labels))
+    for i in range(1, len(sc.scales) + 1):
+        table.add_column(str(i), justify="right")
     values = sc.corrected.to_numpy()
-    for i, a in enumerate(sc.scales):
-        table.add_row(a, *(_num(float(v)) for v in values[i]))
+    for i, label in enumerate(labels):
+        table.add_row(label, *(_num(float(v)) for v in values[i]))
     console.print(table)
 
 
@@ -396,9 +398,13 @@ def norms(
         sys.stdout.write(json.dumps(report, indent=2, allow_nan=False) + "\n")
         return
     status = "PROVISIONAL" if built.norms.provisional else "final"
-    table = Table(title=f"Norms from {built.norms.sample} ({status}), {built.n_people:,} rows")
-    table.add_column("score")
-    for name in ("n", "mean", "SD", "reliability", "SEM", "5th", "median", "95th"):
+    table = Table(
+        title=f"Norms from {built.norms.sample} ({status}), {built.n_people:,} rows",
+        caption="rel.: reliability; SEM: standard error of measurement",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("score", min_width=max(len(sid) for sid in built.norms.scores))
+    for name in ("n", "mean", "SD", "rel.", "SEM", "5th", "median", "95th"):
         table.add_column(name, justify="right")
     for sid, norm in built.norms.scores.items():
         pct = dict(norm.percentiles)
