@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -134,6 +135,7 @@ def main() -> None:
         r_source = f"read from {args.r_timings} (Rscript not installed)"
         versions = json.loads(args.r_timings.read_text())["versions"]
 
+    load = os.getloadavg()
     rows = []
     for t in TASKS:
         py, r = statistics.median(ours[t]), statistics.median(theirs[t])
@@ -154,6 +156,7 @@ def main() -> None:
         return
     print(f"bfi 2800 x 25; median per call over {args.reps} calls x {args.rounds} rounds")
     print(f"R: {r_source}; {versions.get('R', '')}, psych {versions.get('psych', '')}")
+    print(f"load average at the end (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"{'task':<22}{'twofold':>12}{'R psych':>12}{'speed-up':>10}")
     for row in rows:
         print(

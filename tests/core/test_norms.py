@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 
+import twofold.core.norms
 from tests.conftest import INSTRUMENTS
 from twofold.core import (
     Instrument,
@@ -229,3 +231,9 @@ def test_provisional_built_norms_give_intervals_but_no_percentiles_or_norm_cuts(
     assert result.cuts["connection"][1] == "anchored"
     k = result.interval_ids.index("HD")
     assert result.sem[k] == pytest.approx(built.norms.scores["HD"].sem, abs=1e-5)  # 6 decimals
+
+
+def test_the_docstring_examples_run() -> None:
+    result = doctest.testmod(twofold.core.norms)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import twofold.core.efa
+import twofold.core.reliability
 from twofold.core import alpha, minres, oblimin, omega, pairwise_cor, pairwise_cov, smc, varimax
 from twofold.core.reliability import scale_correlations
 
@@ -337,6 +340,9 @@ def test_varimax_and_oblimin_match_r(efa_expected: dict[str, Any], nf: int) -> N
     np.testing.assert_allclose(rotated.loadings, ref["oblimin_of_varimax"], atol=1e-6)
     np.testing.assert_allclose(rotated.phi, ref["oblimin_phi"], atol=1e-6)
     assert rotated.converged
+    biquartimin = oblimin(np.array(ref["varimax"]), gamma=0.5)
+    np.testing.assert_allclose(biquartimin.loadings, ref["biquartimin_of_varimax"], atol=1e-6)
+    np.testing.assert_allclose(biquartimin.phi, ref["biquartimin_phi"], atol=1e-6)
 
 
 def test_varimax_keeps_communalities_and_oblimin_reproduces_the_common_part() -> None:
@@ -465,3 +471,10 @@ def test_pairwise_moments_equal_the_plain_ones_without_missing_answers(x: np.nda
         return
     np.testing.assert_allclose(pairwise_cov(x), np.cov(x, rowvar=False), atol=1e-10)
     np.testing.assert_allclose(pairwise_cor(x), np.corrcoef(x, rowvar=False), atol=1e-10)
+
+
+@pytest.mark.parametrize("module", [twofold.core.reliability, twofold.core.efa])
+def test_the_docstring_examples_run(module: object) -> None:
+    result = doctest.testmod(module)  # type: ignore[arg-type]
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -126,8 +126,10 @@ def _to_correlation(S: Matrix) -> Matrix:
 
 
 def _top_eigen(S: Matrix, m: int) -> tuple[NDArray[np.float64], Matrix]:
-    """The ``m`` largest eigenvalues (descending) and their vectors."""
-    values, vectors = np.linalg.eigh(S)
+    """The ``m`` largest eigenvalues (descending) and their vectors (LAPACK dsyevd directly)."""
+    values, vectors, info = lapack.dsyevd(S)
+    if info != 0:
+        raise np.linalg.LinAlgError("the eigen-decomposition did not converge")
     return values[::-1][:m], vectors[:, ::-1][:, :m]
 
 
@@ -204,7 +206,6 @@ def minres(R: Matrix, nfactors: int, *, rotate: str = "none") -> FactorSolution:
     s = smc(R)
     start = 1.0 - s
     upper = max(float(s.max()), 1.0)
-    low = np.tril_indices(p, -1)
     diag = np.diag_indices(p)
     scale = 0.01  # R's parscale
 
@@ -213,12 +214,17 @@ def minres(R: Matrix, nfactors: int, *, rotate: str = "none") -> FactorSolution:
         S = R.copy()
         S[diag] = 1.0 - psi
         values, vectors = _top_eigen(S, nfactors)
-        # psych's residual floors tiny eigenvalues; its gradient floors them at zero
-        L = vectors * np.sqrt(np.where(values < _EPS, 100 * _EPS, values))
-        resid = (S - L @ L.T)[low]
+        # psych's gradient floors eigenvalues at 0; its residual floors them at 100 eps
         G = vectors * np.sqrt(np.maximum(values, 0.0))
-        grad: NDArray[np.float64] = (np.einsum("ij,ij->i", G, G) + psi - 1.0) * scale
-        return float(resid @ resid), grad
+        h2 = np.einsum("ij,ij->i", G, G)
+        grad: NDArray[np.float64] = (h2 + psi - 1.0) * scale
+        if values[-1] < _EPS:
+            G = vectors * np.sqrt(np.where(values < _EPS, 100 * _EPS, values))
+            h2 = np.einsum("ij,ij->i", G, G)
+        # Σ_{i>j} resid² = (Σ resid² − Σ diag(resid)²) / 2, with diag(resid) = 1 − ψ − h²
+        resid = S - G @ G.T
+        off = 1.0 - psi - h2
+        return 0.5 * float(np.vdot(resid, resid) - off @ off), grad
 
     result = minimize(
         objective,
@@ -342,48 +348,53 @@ def oblimin(A: Matrix, *, gamma: float = 0.0, eps: float = 1e-5, max_iter: int =
     if m < 2:
         raise ValueError("rotation needs at least two factors")
     centre = np.eye(p) - gamma / p if gamma != 0 else None
+    At = np.ascontiguousarray(A.T)
 
-    def criterion(L: Matrix) -> tuple[float, Matrix]:
-        # (L²)(11' − I): each entry is its row's sum of squares less its own square
-        L2 = L * L
-        X = L2.sum(axis=1, keepdims=True) - L2
+    def value(Lt: Matrix) -> tuple[float, Matrix, Matrix]:
+        """The criterion at ``L = Lt'``, with the row sums of squares and squares it used."""
+        L2 = Lt * Lt
+        rows = L2.sum(axis=0)
+        if centre is None:  # ¼ Σ L²∘(rowsum − L²) = ¼ (Σ rowsum² − Σ L⁴)
+            return 0.25 * float(rows @ rows - np.vdot(L2, L2)), rows, L2
+        X = centre @ (rows[:, None] - L2.T)
+        return 0.25 * float(np.vdot(L2.T, X)), rows, L2
+
+    def gradient(Lt: Matrix, rows: Matrix, L2: Matrix, Tinv: Matrix) -> Matrix:
+        X = rows[None, :] - L2
         if centre is not None:
-            X = centre @ X
-        return float((L2 * X).sum()) / 4.0, X
-
-    # Small matrices: LAPACK directly costs a third of np.linalg.inv's overhead per call.
-    def inverse(T: Matrix) -> Matrix:
-        lu, piv, _ = lapack.dgetrf(T)
-        inv, info = lapack.dgetri(lu, piv)
-        if info != 0:
-            raise np.linalg.LinAlgError("oblimin: the rotation matrix became singular")
-        out: Matrix = inv
+            X = (centre @ X.T).T
+        Gq = Lt * X  # transposed: m x p
+        out: Matrix = -Tinv.T @ (Gq @ Lt.T)
         return out
 
+    # Small matrices: LAPACK directly costs a fraction of np.linalg's overhead per call.
+    # dgesv solves T X = A' for X = L' (L = A (T')⁻¹); its LU also gives T⁻¹ when accepted.
     T = np.eye(m)
-    Tinv = np.eye(m)
-    L = A.copy()
-    f, X = criterion(L)
-    G = -Tinv.T @ (L * X).T @ L
+    Lt = At.copy()
+    f, rows, L2 = value(Lt)
+    G = gradient(Lt, rows, L2, T)
     al = 1.0
     s = np.inf
     iteration = 0
     for iteration in range(max_iter + 1):  # noqa: B007  (the count is reported)
         Gp = G - T * (T * G).sum(axis=0)
-        s = math.sqrt(float((Gp * Gp).sum()))
+        s = math.sqrt(float(np.vdot(Gp, Gp)))
         if s < eps:
             break
         al *= 2.0
         for _ in range(11):
             Xt = T - al * Gp
             Tt = Xt / np.sqrt((Xt * Xt).sum(axis=0))
-            Tinv = inverse(Tt)
-            L = A @ Tinv.T
-            ft, X = criterion(L)
+            lu, piv, Lt, info = lapack.dgesv(Tt, At)
+            if info != 0:
+                raise np.linalg.LinAlgError("oblimin: the rotation matrix became singular")
+            ft, rows, L2 = value(Lt)
             if f - ft > 0.5 * s * s * al:
                 break
             al /= 2.0
         T = Tt
         f = ft
-        G = -Tinv.T @ (L * X).T @ L
+        Tinv, _ = lapack.dgetri(lu, piv)
+        G = gradient(Lt, rows, L2, Tinv)
+    L = np.ascontiguousarray(Lt.T)
     return Rotation(loadings=L, phi=T.T @ T, T=T, converged=s < eps, iterations=iteration)
