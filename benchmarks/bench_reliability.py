@@ -148,6 +148,7 @@ def main() -> None:
                     "rounds": args.rounds,
                     "r_source": r_source,
                     "r_versions": versions,
+                    "load_average": load,
                     "results": rows,
                 },
                 indent=2,
