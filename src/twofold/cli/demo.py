@@ -13,7 +13,7 @@ from rich.table import Table
 
 from twofold.cli.app import app, console
 from twofold.core import PersonProfile, couples, load_instrument, profile
-from twofold.core.instrument import Instrument, _pick
+from twofold.core.instrument import Instrument, localized
 from twofold.pipeline import responses_from_batch
 from twofold.tables import read_table
 
@@ -35,13 +35,13 @@ def demo(lang: Annotated[str, typer.Option("--lang", help="en or es")] = "en") -
         prof, np.array([str(c) for c in table.column("couple").to_pylist()], dtype=object)
     )
     console.print(
-        f"[bold]{_pick(rbi.title, lang)}[/] - example couple, scored from "
+        f"[bold]{localized(rbi.title, lang)}[/] - example couple, scored from "
         f"{example_couple_path().name} ({len(rbi.items)} items each)\n"
     )
     for i, name in enumerate(names):
         console.print(_person_panel(rbi, prof.person(i), name, lang))
     view = result.couple(0)
-    lines = [f"Pattern: [bold]{view.pattern}[/]"]
+    lines = [f"Pattern: [bold]{(view.pattern or 'unknown').replace('_', ' ')}[/]"]
     if view.distance is not None:
         lines.append(f"Distance between the two points on the balance map: {view.distance:.2f}")
     if view.similarity is not None:
@@ -85,13 +85,14 @@ def _person_panel(rbi: Instrument, person: PersonProfile, name: str, lang: str) 
     if person.region is not None and rbi.regions is not None:
         region = next(r for r in rbi.regions.regions if r.id == person.region)
         probs = ", ".join(
-            f"{_pick(r.label, lang)} {person.region_probabilities[r.id]:.0%}"
+            f"{_short(r.label, lang)} {_percent(person.region_probabilities[r.id])}"
             for r in rbi.regions.regions
         )
-        lines.append(f"Region: [bold]{_pick(region.label, lang)}[/] (probabilities: {probs})")
-    raised = [f.id for f in rbi.flags if person.flags.get(f.id)]
+        lines.append(f"Region: [bold]{localized(region.label, lang)}[/]")
+        lines.append(f"  chance of each region, given measurement error: {probs}")
+    raised = [localized(f.label, lang) for f in rbi.flags if person.flags.get(f.id)]
     if raised:
-        lines.append("Elevated: " + ", ".join(raised))
+        lines.append("Flagged: " + ", ".join(raised))
     if person.safety:
         lines.append(
             "[bold]Safety concern reported[/] - the app would show support resources privately."
@@ -99,3 +100,23 @@ def _person_panel(rbi: Instrument, person: PersonProfile, name: str, lang: str) 
     from rich.console import Group
 
     return Panel(Group(table, *lines), title=name, expand=False)
+
+
+def _outcome_scales(rbi: Instrument) -> list[str]:
+    try:
+        items = set(rbi.form("outcomes").items)
+    except KeyError:
+        return []
+    return [s.id for s in rbi.scales if set(s.items) <= items]
+
+
+def _short(label: dict[str, str], lang: str) -> str:
+    return localized(label, lang).split(":")[0]
+
+
+def _percent(p: float) -> str:
+    if p < 0.01:
+        return "<1%"
+    if p > 0.99:
+        return ">99%"
+    return f"{p:.0%}"

@@ -25,6 +25,7 @@ from twofold.core.instrument import (
     load_keys,
     parse_instrument,
 )
+from twofold.core.itemlint import LintProblem, lint_instrument
 from twofold.core.norms import NormsBuild, build_norms, norms_spec, with_norms
 from twofold.core.profiles import (
     PersonProfile,
@@ -58,6 +59,7 @@ __all__ = [
     "Instrument",
     "InstrumentError",
     "ItemStats",
+    "LintProblem",
     "NormsBuild",
     "Omega",
     "PersonProfile",
@@ -74,6 +76,7 @@ __all__ = [
     "couple_of",
     "couples",
     "instrument_from_keys",
+    "lint_instrument",
     "load_instrument",
     "load_keys",
     "minres",
