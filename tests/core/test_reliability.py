@@ -14,9 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import twofold.core.efa
 import twofold.core.reliability
-from twofold.core import alpha, minres, oblimin, omega, pairwise_cor, pairwise_cov, smc, varimax
+from twofold.core import alpha, omega, pairwise_cor, pairwise_cov
 from twofold.core.reliability import scale_correlations
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -306,53 +305,10 @@ def test_scale_correlations_accept_keyed_tuples_and_name_unknown_items(
         scale_correlations(bfi_items, {"N": ["N1"]})
 
 
-# --------------------------------------------------------------------------------------------
-# The factor-analysis pieces against R
-# --------------------------------------------------------------------------------------------
-
-
 def test_pairwise_correlations_match_r_cor_use_pairwise(
     bfi_items: pd.DataFrame, efa_expected: dict[str, Any]
 ) -> None:
     np.testing.assert_allclose(pairwise_cor(bfi_items), efa_expected["R"], atol=1e-12)
-
-
-def test_smc_matches_psych(efa_expected: dict[str, Any]) -> None:
-    np.testing.assert_allclose(smc(np.array(efa_expected["R"])), efa_expected["smc"], atol=1e-10)
-
-
-@pytest.mark.parametrize("nf", [1, 3, 5])
-def test_minres_matches_psych_fa(efa_expected: dict[str, Any], nf: int) -> None:
-    ref = efa_expected[f"nf{nf}"]
-    fit = minres(np.array(efa_expected["R"]), nf)
-    np.testing.assert_allclose(fit.loadings, np.array(ref["unrotated"]).reshape(25, nf), atol=1e-4)
-    np.testing.assert_allclose(fit.uniquenesses, ref["uniquenesses"], atol=1e-4)
-    assert fit.converged
-    assert not fit.heywood
-
-
-@pytest.mark.parametrize("nf", [3, 5])
-def test_varimax_and_oblimin_match_r(efa_expected: dict[str, Any], nf: int) -> None:
-    ref = efa_expected[f"nf{nf}"]
-    fit = minres(np.array(efa_expected["R"]), nf, rotate="varimax")
-    np.testing.assert_allclose(fit.loadings, ref["varimax"], atol=1e-4)
-    rotated = oblimin(np.array(ref["varimax"]))
-    np.testing.assert_allclose(rotated.loadings, ref["oblimin_of_varimax"], atol=1e-6)
-    np.testing.assert_allclose(rotated.phi, ref["oblimin_phi"], atol=1e-6)
-    assert rotated.converged
-    biquartimin = oblimin(np.array(ref["varimax"]), gamma=0.5)
-    np.testing.assert_allclose(biquartimin.loadings, ref["biquartimin_of_varimax"], atol=1e-6)
-    np.testing.assert_allclose(biquartimin.phi, ref["biquartimin_phi"], atol=1e-6)
-
-
-def test_varimax_keeps_communalities_and_oblimin_reproduces_the_common_part() -> None:
-    rng = np.random.default_rng(2)
-    A = rng.uniform(-0.8, 0.8, size=(12, 3))
-    V = varimax(A)
-    np.testing.assert_allclose((V**2).sum(axis=1), (A**2).sum(axis=1), atol=1e-12)
-    r = oblimin(A)
-    np.testing.assert_allclose(r.loadings @ r.phi @ r.loadings.T, A @ A.T, atol=1e-10)
-    np.testing.assert_allclose(np.diag(r.phi), 1.0, atol=1e-12)
 
 
 # --------------------------------------------------------------------------------------------
@@ -473,8 +429,7 @@ def test_pairwise_moments_equal_the_plain_ones_without_missing_answers(x: np.nda
     np.testing.assert_allclose(pairwise_cor(x), np.corrcoef(x, rowvar=False), atol=1e-10)
 
 
-@pytest.mark.parametrize("module", [twofold.core.reliability, twofold.core.efa])
-def test_the_docstring_examples_run(module: object) -> None:
-    result = doctest.testmod(module)  # type: ignore[arg-type]
+def test_the_docstring_examples_run() -> None:
+    result = doctest.testmod(twofold.core.reliability)
     assert result.attempted > 0
     assert result.failed == 0
