@@ -1,4 +1,7 @@
-"""Twofold's science core: instruments, scoring, profiles, couples. Never imports Django."""
+"""Twofold's science core: instruments, scoring, profiles, couples, reliability, norms.
+
+Never imports Django.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from twofold.core.couples import (
     couples,
     pair_rows,
 )
+from twofold.core.efa import FactorSolution, Rotation, minres, oblimin, smc, varimax
 from twofold.core.instrument import (
     Instrument,
     InstrumentError,
@@ -22,6 +26,7 @@ from twofold.core.instrument import (
     parse_instrument,
 )
 from twofold.core.itemlint import LintProblem, lint_instrument
+from twofold.core.norms import NormsBuild, build_norms, norms_spec, with_norms
 from twofold.core.profiles import (
     PersonProfile,
     Profiles,
@@ -30,25 +35,43 @@ from twofold.core.profiles import (
     profile_person,
     safety_flags,
 )
+from twofold.core.reliability import (
+    Alpha,
+    Omega,
+    ScaleCorrelations,
+    alpha,
+    omega,
+    pairwise_cor,
+    pairwise_cov,
+    scale_correlations,
+)
 from twofold.core.responses import ItemStats, Problem, ResponseError, Responses
 from twofold.core.scoring import ScoreTable, score
 
 __all__ = [
     "PATTERNS",
+    "Alpha",
     "Change",
     "CoupleError",
     "CoupleResults",
     "CoupleView",
+    "FactorSolution",
     "Instrument",
     "InstrumentError",
     "ItemStats",
     "LintProblem",
+    "NormsBuild",
+    "Omega",
     "PersonProfile",
     "Problem",
     "Profiles",
     "ResponseError",
     "Responses",
+    "Rotation",
+    "ScaleCorrelations",
     "ScoreTable",
+    "alpha",
+    "build_norms",
     "bundled_instruments",
     "couple_of",
     "couples",
@@ -56,12 +79,22 @@ __all__ = [
     "lint_instrument",
     "load_instrument",
     "load_keys",
+    "minres",
+    "norms_spec",
+    "oblimin",
+    "omega",
     "pair_rows",
+    "pairwise_cor",
+    "pairwise_cov",
     "parse_instrument",
     "percentile_rank",
     "profile",
     "profile_person",
     "reliable_change",
     "safety_flags",
+    "scale_correlations",
     "score",
+    "smc",
+    "varimax",
+    "with_norms",
 ]
