@@ -66,3 +66,20 @@ def test_leaving_needs_the_confirmation_box(couple: tuple[User, User]) -> None:
     assert membership_active(user=partner_a) is not None
     client.post("/couple/leave/", {"confirm": "on"})
     assert membership_active(user=partner_a) is None
+
+
+def test_the_couple_report_never_shows_an_item_or_an_answer(
+    couple: tuple[User, User], finish: object, instrument: object
+) -> None:
+    from twofold.web.couples.services import couple_sharing_set
+
+    partner_a, partner_b = couple
+    for person in couple:
+        finish(person)  # type: ignore[operator]
+        couple_sharing_set(user=person, share=True)
+    for person in couple:
+        page = client_for(person).get("/couple/report/").content.decode()
+        assert "<svg" in page  # the report is open
+        for item in instrument.items:  # type: ignore[attr-defined]
+            for lang in ("en", "es"):
+                assert item.text_in(lang) not in page, item.id
