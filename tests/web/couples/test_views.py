@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from tests.web.conftest import PASSWORD, client_for
+from tests.web.conftest import PASSWORD, Finish, client_for
+from twofold.core import Instrument
 from twofold.web.accounts.models import User
 from twofold.web.couples.selectors import membership_active
 
@@ -69,17 +70,16 @@ def test_leaving_needs_the_confirmation_box(couple: tuple[User, User]) -> None:
 
 
 def test_the_couple_report_never_shows_an_item_or_an_answer(
-    couple: tuple[User, User], finish: object, instrument: object
+    couple: tuple[User, User], finish: Finish, instrument: Instrument
 ) -> None:
     from twofold.web.couples.services import couple_sharing_set
 
-    partner_a, partner_b = couple
     for person in couple:
-        finish(person)  # type: ignore[operator]
+        finish(person)
         couple_sharing_set(user=person, share=True)
     for person in couple:
         page = client_for(person).get("/couple/report/").content.decode()
         assert "<svg" in page  # the report is open
-        for item in instrument.items:  # type: ignore[attr-defined]
+        for item in instrument.items:
             for lang in ("en", "es"):
                 assert item.text_in(lang) not in page, item.id
