@@ -9,7 +9,7 @@ from django.conf import settings
 from twofold.core.profiles import PersonProfile, profile_person
 from twofold.web.accounts.models import User
 from twofold.web.assessments.models import Assessment
-from twofold.web.instrument import current_instrument
+from twofold.web.instrument import FLOW, current_instrument
 
 __all__ = [
     "Step",
@@ -49,11 +49,19 @@ def assessment_answers(*, assessment: Assessment) -> dict[str, int]:
     return dict(assessment.answers.values_list("item_id", "value"))
 
 
+def forms_in_order(assessment: Assessment) -> list[str]:
+    """The assessment's forms in the order of the flow.
+
+    Never the order of ``item_order``'s keys: PostgreSQL's jsonb does not keep key order.
+    """
+    return [form_id for form_id in FLOW if form_id in assessment.item_order]
+
+
 def included_forms(assessment: Assessment) -> list[str]:
     """The forms this person answers: all of the flow but the partner form unless chosen."""
     return [
         form_id
-        for form_id in assessment.item_order
+        for form_id in forms_in_order(assessment)
         if form_id != "partner" or assessment.includes_partner_form
     ]
 
@@ -61,7 +69,8 @@ def included_forms(assessment: Assessment) -> list[str]:
 def assessment_steps(*, assessment: Assessment) -> list[Step]:
     size = settings.TWOFOLD_PAGE_SIZE
     steps: list[Step] = []
-    for form_id, items in assessment.item_order.items():
+    for form_id in forms_in_order(assessment):
+        items = assessment.item_order[form_id]
         if form_id == "partner":
             steps.append(Step(kind="partner_choice", form_id="partner"))
             if not assessment.includes_partner_form:
