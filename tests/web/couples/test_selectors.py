@@ -125,3 +125,22 @@ def test_the_partner_of_someone_with_a_safety_answer_sees_exactly_what_not_shari
     for url in SHARED_PAGES:
         assert flagged[url][0] == not_shared[url][0], url
         assert flagged[url][1] == not_shared[url][1], url
+
+
+def test_the_person_with_a_safety_answer_sees_support_resources_on_both_report_pages(
+    couple: tuple[User, User], finish: Finish
+) -> None:
+    from twofold.reports import support_resources
+
+    partner_a, partner_b = couple
+    finish(partner_a)
+    finish(partner_b, safety=2)
+    couple_sharing_set(user=partner_b, share=True)
+    resources = support_resources("es")  # Bruno reads Spanish
+    assert resources
+    for url in ("/assessment/results/", "/couple/report/"):
+        html = client_for(partner_b).get(url).content.decode()
+        for resource in resources:
+            assert resource.title in html, url
+    html_a = client_for(partner_a).get("/assessment/results/").content.decode()
+    assert all(r.title not in html_a for r in support_resources("en"))

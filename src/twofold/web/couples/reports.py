@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from twofold.core.couples import couple_of
-from twofold.reports import couple_report
+from twofold.reports import couple_report, support_resources
 from twofold.web.accounts.models import User
 from twofold.web.couples.selectors import CoupleReportAccess
 from twofold.web.instrument import current_instrument
@@ -23,6 +23,9 @@ def couple_report_context(access: CoupleReportAccess, *, viewer: User) -> dict[s
         "membership": access.membership,
         "partner_name": access.partner.name if access.partner else "",
     }
+    if access.state == "me_safety":
+        # Only the person who gave the safety answer ever reaches this state.
+        context["resources"] = support_resources(viewer.language)
     if access.state != "open" or access.my_answers is None or access.partner_answers is None:
         return context
     assert access.partner is not None
