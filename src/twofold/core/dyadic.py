@@ -74,6 +74,7 @@ __all__ = [
     "LikelihoodRatioTest",
     "SEMFit",
     "cs_loglik",
+    "distinguishability_tests",
     "likelihood_ratio_test",
     "to_dyad",
     "to_individual",
@@ -123,6 +124,11 @@ def _rows(positions: NDArray[np.intp]) -> str:
     return shown + (" ..." if positions.size > 5 else "")
 
 
+def _show(value: Any) -> str:
+    """repr() of a value as a person wrote it: 3, not np.int64(3)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _listed(problems: list[str], total: int) -> list[str]:
     if total > len(problems):
         problems.append(f"... and {total - len(problems)} more")
@@ -160,7 +166,7 @@ def _pair(
         for k in bad[:_MAX_LISTED]:
             rows = np.sort(order[starts[k] : starts[k + 1]])
             who = "one member" if counts[k] == 1 else f"{counts[k]} members"
-            problems.append(f"dyad {uniques[k]!r} has {who} (row(s) {_rows(rows)})")
+            problems.append(f"dyad {_show(uniques[k])} has {who} (row(s) {_rows(rows)})")
         raise DyadError(
             f"column {dyad!r}: every dyad needs exactly two members",
             _listed(problems, int(bad.size)),
@@ -178,7 +184,7 @@ def _pair(
     found = list(pd.unique(values))
     if roles is None:
         if len(found) != 2:
-            listed = ", ".join(map(repr, found[:_MAX_LISTED]))
+            listed = ", ".join(map(_show, found[:_MAX_LISTED]))
             raise DyadError(
                 f"column {role!r} must hold two roles (e.g. wife and husband); found "
                 f"{len(found)}: {listed}"
@@ -195,7 +201,8 @@ def _pair(
         if other.size:
             raise DyadError(
                 f"column {role!r}: row(s) {_rows(other)} hold "
-                f"{values.iloc[int(other[0])]!r}, not one of the roles {list(role_pair)!r}"
+                f"{_show(values.iloc[int(other[0])])}, not one of the roles "
+                f"{', '.join(map(_show, role_pair))}"
             )
     is_second = (values == role_pair[1]).to_numpy()
     seconds = np.bincount(codes, weights=is_second, minlength=len(uniques))
@@ -206,10 +213,11 @@ def _pair(
             rows = np.flatnonzero(codes == k)
             both = role_pair[1] if seconds[k] == 2 else role_pair[0]
             problems.append(
-                f"dyad {uniques[k]!r}: both members have role {both!r} (rows {_rows(rows)})"
+                f"dyad {_show(uniques[k])}: both members have role {_show(both)} (rows {_rows(rows)})"
             )
         raise DyadError(
-            f"column {role!r}: each dyad needs one {role_pair[0]!r} and one {role_pair[1]!r}",
+            f"column {role!r}: each dyad needs one {_show(role_pair[0])} and one "
+            f"{_show(role_pair[1])}",
             _listed(problems, int(bad.size)),
         )
     first = np.empty(len(uniques), dtype=np.intp)
@@ -1473,3 +1481,46 @@ def likelihood_ratio_test(restricted: APIM | GLSAPIM, full: APIM | GLSAPIM) -> L
         df=df,
         p=float(stats.chi2.sf(chisq, df)),
     )
+
+
+def distinguishability_tests(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    method: Literal["sem", "gls"] = "sem",
+    missing: Missing = "listwise",
+) -> tuple[LikelihoodRatioTest, ...]:
+    """Tests of whether the members' roles (e.g. wife and husband) make a difference.
+
+    With ``method="sem"``: equal actor and partner effects against distinguishable ones
+    (2 df, lavaan's ``lavTestLRT``), and the Olsen-Kenny indistinguishable model against the
+    saturated model (its chi-square, 6 df: equal means, variances, intercepts, residual
+    variances, actor and partner effects). With ``method="gls"``: the indistinguishable
+    compound-symmetry model against the two-intercept model, both by ML (4 df: intercepts,
+    actor, partner and residual variances). Column 1 of ``x`` and ``y`` must hold the same
+    role in every dyad.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(4)
+    >>> x = rng.normal(size=(300, 2)); y = 0.4 * x + rng.normal(size=(300, 2))
+    >>> [t.df for t in distinguishability_tests(x, y)]
+    [2, 6]
+    """
+    if method == "sem":
+        equal = APIM("equal", missing=missing).fit(x, y)
+        full = APIM("distinguishable", missing=missing).fit(x, y)
+        indist = APIM("indistinguishable", missing=missing).fit(x, y)
+        omnibus = LikelihoodRatioTest(
+            restricted="APIM('indistinguishable')",
+            full="saturated",
+            chisq=indist.fit_.chisq,
+            df=indist.fit_.df,
+            p=indist.fit_.pvalue,
+        )
+        return likelihood_ratio_test(equal, full), omnibus
+    if method == "gls":
+        restricted = GLSAPIM("indistinguishable", method="ML", missing=missing).fit(x, y)
+        two = GLSAPIM("distinguishable", method="ML", missing=missing).fit(x, y)
+        return (likelihood_ratio_test(restricted, two),)
+    raise ValueError(f"method must be 'sem' or 'gls', got {method!r}")
