@@ -25,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special
 
 from twofold.core.dyadic import GLSAPIM
 
@@ -149,7 +149,7 @@ def pairwise_icc(values: ArrayLike) -> PairwiseICC:
     r = float(d @ (b - a.mean())) / ss
     n = v.shape[0]
     z = r * math.sqrt(n)
-    return PairwiseICC(r, z, float(2 * stats.norm.sf(abs(z))), n)
+    return PairwiseICC(r, z, float(2 * special.ndtr(-abs(z))), n)
 
 
 def pairwise_cross_correlation(x: ArrayLike, y: ArrayLike) -> float:
@@ -202,8 +202,8 @@ def anova_icc(values: ArrayLike, *, confidence: float = 0.95) -> AnovaICC:
     f = msb / msw if msw > 0 else math.inf
     df1, df2 = n - 1, n
     alpha = 1 - level
-    f_low = f / float(stats.f.ppf(1 - alpha / 2, df1, df2))
-    f_high = f * float(stats.f.ppf(1 - alpha / 2, df2, df1))
+    f_low = f / float(special.fdtri(df1, df2, 1 - alpha / 2))
+    f_high = f * float(special.fdtri(df2, df1, 1 - alpha / 2))
     return AnovaICC(
         icc=icc,
         ms_between=msb,
@@ -211,7 +211,7 @@ def anova_icc(values: ArrayLike, *, confidence: float = 0.95) -> AnovaICC:
         f=f,
         df1=df1,
         df2=df2,
-        p=float(stats.f.sf(f, df1, df2)),
+        p=float(special.fdtrc(df1, df2, f)),
         ci_lower=(f_low - 1) / (f_low + 1),
         ci_upper=(f_high - 1) / (f_high + 1) if math.isfinite(f_high) else 1.0,
         level=level,
@@ -329,13 +329,13 @@ def cohen_kappa(
     dev = w - (wi[:, None] + wj[None, :]) * (1 - kappa)
     var = (float((p * dev**2).sum()) - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
     se = math.sqrt(max(var, 0.0))
-    q = float(stats.norm.ppf((1 + level) / 2))
+    q = float(special.ndtri((1 + level) / 2))
     z = kappa / se if se > 0 else math.nan
     return Kappa(
         kappa=kappa,
         se=se,
         z=z,
-        p=float(2 * stats.norm.sf(abs(z))) if se > 0 else math.nan,
+        p=float(2 * special.ndtr(-abs(z))) if se > 0 else math.nan,
         ci_lower=kappa - q * se,
         ci_upper=kappa + q * se,
         level=level,
