@@ -11,10 +11,9 @@ import math
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -31,6 +30,9 @@ from twofold.core.dyadic import (
 )
 from twofold.errors import UserError
 from twofold.tables import read_frame
+
+if TYPE_CHECKING:  # pandas loads when a command runs, not when the CLI starts
+    import pandas as pd
 
 __all__ = ["agreement", "apim"]
 
@@ -57,6 +59,8 @@ def _read(file: Path, columns: list[str], delimiter: str | None, encoding: str) 
 
 def _numeric(frame: pd.DataFrame, column: str, file: Path) -> pd.Series:
     """The column as float64; cells that are not numbers are an error naming their rows."""
+    import pandas as pd
+
     values = frame[column]
     if pd.api.types.is_bool_dtype(values):
         raise UserError(f"{file.name}: column {column!r} holds true/false, not numbers")
@@ -424,6 +428,8 @@ def agreement(
         raise UserError(f"--weights must be none, linear or quadratic, not {weights!r}")
     if a == b:
         raise UserError("--a and --b must name two different columns")
+    import pandas as pd
+
     frame = _read(file, [a, b], delimiter, encoding)
     va, vb = frame[a], frame[b]
     numeric = pd.api.types.is_numeric_dtype(va) and pd.api.types.is_numeric_dtype(vb)

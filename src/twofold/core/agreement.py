@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
@@ -277,6 +276,8 @@ def cohen_kappa(
     >>> round(k.kappa, 4)
     0.75
     """
+    import pandas as pd  # lazily: importing the core stays quick for the CLI
+
     level = _level(confidence)
     if weights not in ("none", "linear", "quadratic"):
         raise ValueError(f"weights must be 'none', 'linear' or 'quadratic', got {weights!r}")

@@ -56,12 +56,14 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
+
+if TYPE_CHECKING:  # pandas loads lazily: importing the core stays quick for the CLI
+    import pandas as pd
 
 __all__ = [
     "APIM",
@@ -136,6 +138,8 @@ def _listed(problems: list[str], total: int) -> list[str]:
 
 
 def _check_columns(data: pd.DataFrame, names: Sequence[str]) -> None:
+    import pandas as pd
+
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     missing = [n for n in names if n not in data.columns]
@@ -152,6 +156,8 @@ def _check_columns(data: pd.DataFrame, names: Sequence[str]) -> None:
 def _pair(
     data: pd.DataFrame, dyad: str, role: str | None, roles: Sequence[Hashable] | None
 ) -> _Pairing:
+    import pandas as pd
+
     ids = data[dyad]
     empty = np.flatnonzero(ids.isna().to_numpy())
     if empty.size:
@@ -248,6 +254,7 @@ def to_dyad(
 
     Examples
     --------
+    >>> import pandas as pd
     >>> people = pd.DataFrame({"couple": [1, 1, 2, 2], "gender": ["w", "h", "h", "w"],
     ...                        "x": [1.0, 2.0, 3.0, 4.0]})
     >>> to_dyad(people, dyad="couple", role="gender", roles=["w", "h"], variables=["x"])
@@ -255,6 +262,8 @@ def to_dyad(
     0       1        w        h  1.0  2.0
     1       2        w        h  4.0  3.0
     """
+    import pandas as pd
+
     variables = list(variables)
     _check_columns(data, [dyad, *([role] if role else []), *variables])
     pairing = _pair(data, dyad, role, roles)
@@ -286,12 +295,15 @@ def to_pairwise(
 
     Examples
     --------
+    >>> import pandas as pd
     >>> people = pd.DataFrame({"couple": [1, 1], "x": [1.0, 2.0]})
     >>> to_pairwise(people, dyad="couple", variables=["x"])
        couple  member  x_A  x_P
     0       1       1  1.0  2.0
     1       1       2  2.0  1.0
     """
+    import pandas as pd
+
     variables = list(variables)
     _check_columns(data, [dyad, *([role] if role else []), *variables])
     pairing = _pair(data, dyad, role, roles)
@@ -326,12 +338,15 @@ def to_individual(
 
     Examples
     --------
+    >>> import pandas as pd
     >>> wide = pd.DataFrame({"couple": [1], "x_1": [1.0], "x_2": [2.0]})
     >>> to_individual(wide, dyad="couple", variables=["x"])
        couple  member    x
     0       1       1  1.0
     1       1       2  2.0
     """
+    import pandas as pd
+
     variables = list(variables)
     columns = [dyad, *(f"{v}_{m}" for v in variables for m in (1, 2))]
     _check_columns(wide, columns)
