@@ -298,7 +298,7 @@ def _check_unique_ids(path: Path, column: str, ids: np.ndarray) -> None:
         for k in dup[:10]:
             rows = sorted(order[[k, k + 1]] + 1)
             problems.append(
-                f"rows {rows[0]} and {rows[1]}: {column} {sorted_ids[k]!r} is used twice"
+                f"rows {rows[0]} and {rows[1]}: {column} {sorted_ids[k : k + 1].tolist()[0]!r} is used twice"
             )
         if dup.size > 10:
             problems.append(f"... {dup.size - 10} more")
@@ -397,3 +397,62 @@ def couple_table(
     if prof.safety is not None:
         cols["safety_concern"] = pa.array(prof.safety[result.row_a] | prof.safety[result.row_b])
     return pa.table(cols), (prof, result)
+
+
+def change_table(
+    before: str | Path,
+    after: str | Path,
+    instrument: Instrument,
+    id_column: str,
+    options: ScoreOptions = ScoreOptions(),
+) -> pa.Table:
+    """Reliable change per person and normed score between two files matched on ``id_column``.
+
+    One row per person present in both files; for every score with norms: its value before and
+    after, the reliable change index and the direction (+1 up, -1 down, 0 no reliable change).
+    """
+    from twofold.core import reliable_change
+
+    profiles = []
+    id_lists = []
+    for path in (Path(before), Path(after)):
+        table = read_table(
+            path,
+            float_columns=set(instrument.item_ids),
+            delimiter=options.delimiter,
+            encoding=options.encoding,
+        )
+        if table.num_rows == 0:
+            raise UserError(f"{path.name}: the file has a header but no rows")
+        if id_column not in table.schema.names:
+            raise UserError(f"{path.name}: no column {id_column!r} for --id")
+        _check_columns(path, instrument, table.schema.names, options)
+        ids = np.array([str(v) for v in table.column(id_column).to_pylist()], dtype=object)
+        _check_unique_ids(path, id_column, ids)
+        try:
+            responses = responses_from_batch(instrument, table)
+        except ResponseError as exc:
+            raise UserError(
+                f"{path.name}: problems in the answers", [str(p) for p in exc.problems]
+            ) from None
+        profiles.append(profile(instrument, responses, min_answered=options.min_answered))
+        id_lists.append(ids)
+    common, first, second = np.intersect1d(id_lists[0], id_lists[1], return_indices=True)
+    if common.size == 0:
+        raise UserError(f"no person appears in both files (matched on {id_column!r})")
+    order = np.argsort(first, kind="stable")  # keep the first file's order
+    first, second, common = first[order], second[order], common[order]
+    cols: dict[str, Any] = {id_column: pa.array(common.astype(str))}
+    p1, p2 = profiles
+    for k, sid in enumerate(p1.interval_ids):
+        x1 = p1.scores[sid][first]
+        x2 = p2.scores[sid][second]
+        change = reliable_change(x1, x2, sem=float(p1.sem[k]))
+        cols[f"{sid}_before"] = _float_array(x1)
+        cols[f"{sid}_after"] = _float_array(x2)
+        cols[f"{sid}_rci"] = _float_array(change.rci)
+        direction = change.direction
+        cols[f"{sid}_change"] = pa.array(direction, type=pa.int8(), mask=np.isnan(change.rci))
+    if not p1.interval_ids:
+        raise UserError(f"instrument {instrument.id!r} has no norms, so no SEM for reliable change")
+    return pa.table(cols)

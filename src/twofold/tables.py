@@ -287,22 +287,58 @@ def read_frame(path: str | Path, **kwargs: Any) -> Any:
 
 
 def _read_xlsx(path: Path) -> pa.Table:
-    import pandas as pd
+    """Read the first sheet with openpyxl, keeping each cell's type (text stays text: '007')."""
+    from openpyxl import load_workbook
 
     try:
-        frame = pd.read_excel(path, sheet_name=0, engine="openpyxl")
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise UserError(
-            f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc})"
+            f"{path.name}: not a readable Excel workbook ({type(exc).__name__})"
         ) from None
-    names = [str(c) for c in frame.columns]
-    if any(n.startswith("Unnamed: ") for n in names):
-        bad = [i + 1 for i, n in enumerate(names) if n.startswith("Unnamed: ")]
-        raise UserError(
-            f"{path.name}: column(s) {', '.join(map(str, bad))} have no name in the first row"
-        )
-    frame.columns = names
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise UserError(f"{path.name}: the first sheet is empty")
+        names = ["" if h is None else str(h).strip() for h in header]
+        while names and not names[-1]:
+            names.pop()
+        _check_header(path, names)
+        cells: list[list[Any]] = [[] for _ in names]
+        for row in rows:
+            if row is None or all(v is None for v in row):
+                continue
+            for j in range(len(names)):
+                cells[j].append(row[j] if j < len(row) else None)
+    finally:
+        book.close()
+    return pa.table(
+        {name: _infer_column(values) for name, values in zip(names, cells, strict=True)}
+    )
+
+
+def _infer_column(values: list[Any]) -> pa.Array:
+    """One typed column from Python values: numbers, booleans, else text (as written)."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {bool}:
+        return pa.array(values, pa.bool_())
+    if kinds and kinds <= {int, float}:
+        if kinds == {int}:
+            return pa.array(values, pa.int64())
+        return pa.array([None if v is None else float(v) for v in values], pa.float64())
+    return pa.array(
+        [None if v is None else (v if isinstance(v, str) else _text(v)) for v in values],
+        pa.string(),
+    )
+
+
+def _text(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
 
 
 def _read_json(path: Path, *, lines: bool, encoding: str) -> pa.Table:
@@ -348,25 +384,7 @@ def _read_json(path: Path, *, lines: bool, encoding: str) -> pa.Table:
         for k in r:
             names[k] = None
     columns: dict[str, list[Any]] = {name: [r.get(name) for r in records] for name in names}
-    arrays = {}
-    for name, values in columns.items():
-        kinds = {type(v) for v in values if v is not None}
-        if kinds <= {int, float} and kinds:
-            arrays[name] = (
-                pa.array([None if v is None else float(v) for v in values], pa.float64())
-                if float in kinds
-                else pa.array(values, pa.int64())
-            )
-        elif kinds <= {bool}:
-            arrays[name] = pa.array(values, pa.bool_())
-        else:
-            arrays[name] = pa.array(
-                [
-                    None if v is None else (v if isinstance(v, str) else json.dumps(v))
-                    for v in values
-                ],
-                pa.string(),
-            )
+    arrays = {name: _infer_column(values) for name, values in columns.items()}
     return pa.table(arrays)
 
 

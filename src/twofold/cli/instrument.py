@@ -1,7 +1,8 @@
-"""``twofold instrument validate`` and ``twofold instrument show``."""
+"""``twofold instrument validate``, ``twofold instrument lint`` and ``twofold instrument show``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,8 +12,10 @@ from rich.tree import Tree
 from twofold.cli.app import console, instrument_app
 from twofold.core import Instrument, load_instrument
 from twofold.core.instrument import _pick
+from twofold.core.itemlint import lint_path, load_shingles
+from twofold.errors import UserError
 
-__all__ = ["show", "validate"]
+__all__ = ["lint", "show", "validate"]
 
 
 @instrument_app.command()
@@ -25,6 +28,29 @@ def validate(
         f"[green]ok[/] {inst.source}: {inst.id} {inst.version} - {len(inst.items)} items, "
         f"{len(inst.scales)} scales, {len(inst.composites)} composites, {len(inst.forms)} forms"
     )
+
+
+@instrument_app.command()
+def lint(
+    path: Annotated[str, typer.Argument(help="A YAML definition (or a bundled id).")],
+    avoid: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--avoid",
+            help="Hashed shingles of a text items must not copy (scripts/seed_shingles.py "
+            "writes one); repeat for several.",
+        ),
+    ] = None,
+) -> None:
+    """Check the item-writing rules; list every problem with item id and rule (exit 2)."""
+    protected = [load_shingles(p) for p in avoid or []]
+    inst, problems = lint_path(path, avoid=protected)
+    if problems:
+        raise UserError(
+            f"{inst.source}: {len(problems)} item-writing problem(s)", [str(p) for p in problems]
+        )
+    checked = f", checked against {len(protected)} protected text(s)" if protected else ""
+    console.print(f"[green]ok[/] {inst.source}: {len(inst.items)} items follow the rules{checked}")
 
 
 @instrument_app.command()

@@ -160,3 +160,49 @@ def couple(
     console.print(view)
     if table.num_rows > 50:
         err_console.print(f"(first 50 of {table.num_rows}; use --out for all)")
+
+
+@app.command()
+def change(
+    before: Annotated[Path, typer.Argument(help="Responses at the first occasion.")],
+    after: Annotated[Path, typer.Argument(help="Responses at the second occasion.")],
+    id_column: Annotated[
+        str, typer.Option("--id", help="Person id column, present in both files.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output file; a summary on screen if omitted."),
+    ] = None,
+    instrument: InstrumentOpt = None,
+    form: FormOpt = None,
+    min_answered: MinAnsweredOpt = None,
+    delimiter: DelimiterOpt = None,
+    encoding: EncodingOpt = "utf-8",
+) -> None:
+    """Reliable change (Jacobson & Truax) per person between two occasions, e.g. check-ins."""
+    from twofold.pipeline import change_table
+
+    inst = select_items(resolve_instrument(instrument, None, None, None), parse_forms(form))
+    options = ScoreOptions(min_answered=min_answered, delimiter=delimiter, encoding=encoding)
+    table = change_table(before, after, inst, id_column, options)
+    if out is not None:
+        with AtomicWriter(out) as writer:
+            for batch in table.to_batches():
+                writer.write(batch)
+        err_console.print(f"{table.num_rows:,} people in both files -> {out}")
+        return
+    view = Table(title=f"Reliable change, {table.num_rows} people in both files")
+    view.add_column("score")
+    view.add_column("reliably up", justify="right")
+    view.add_column("reliably down", justify="right")
+    view.add_column("no reliable change", justify="right")
+    for name in table.schema.names:
+        if name.endswith("_change"):
+            values = [v for v in table.column(name).to_pylist() if v is not None]
+            view.add_row(
+                name.removesuffix("_change"),
+                str(values.count(1)),
+                str(values.count(-1)),
+                str(values.count(0)),
+            )
+    console.print(view)

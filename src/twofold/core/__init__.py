@@ -16,7 +16,15 @@ from twofold.core.agreement import (
     partial_icc,
 )
 from twofold.core.change import Change, reliable_change
-from twofold.core.couples import PATTERNS, CoupleError, CoupleResults, couples, pair_rows
+from twofold.core.couples import (
+    PATTERNS,
+    CoupleError,
+    CoupleResults,
+    CoupleView,
+    couple_of,
+    couples,
+    pair_rows,
+)
 from twofold.core.dyadic import (
     APIM,
     GLSAPIM,
@@ -43,7 +51,15 @@ from twofold.core.instrument import (
     load_keys,
     parse_instrument,
 )
-from twofold.core.profiles import Profiles, percentile_rank, profile, safety_flags
+from twofold.core.itemlint import LintProblem, lint_instrument
+from twofold.core.profiles import (
+    PersonProfile,
+    Profiles,
+    percentile_rank,
+    profile,
+    profile_person,
+    safety_flags,
+)
 from twofold.core.responses import ItemStats, Problem, ResponseError, Responses
 from twofold.core.scoring import ScoreTable, score
 
@@ -57,6 +73,7 @@ __all__ = [
     "ConvergenceError",
     "CoupleError",
     "CoupleResults",
+    "CoupleView",
     "DyadError",
     "Estimate",
     "GLSFit",
@@ -65,7 +82,9 @@ __all__ = [
     "ItemStats",
     "Kappa",
     "LikelihoodRatioTest",
+    "LintProblem",
     "PairwiseICC",
+    "PersonProfile",
     "Problem",
     "Profiles",
     "ResponseError",
@@ -75,11 +94,13 @@ __all__ = [
     "anova_icc",
     "bundled_instruments",
     "cohen_kappa",
+    "couple_of",
     "couples",
     "cs_loglik",
     "distinguishability_tests",
     "instrument_from_keys",
     "likelihood_ratio_test",
+    "lint_instrument",
     "load_instrument",
     "load_keys",
     "pair_rows",
@@ -89,6 +110,7 @@ __all__ = [
     "partial_icc",
     "percentile_rank",
     "profile",
+    "profile_person",
     "reliable_change",
     "safety_flags",
     "score",

@@ -22,15 +22,26 @@ an average of two facets, hides it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from twofold.core.profiles import Profiles
+from twofold.core.instrument import Instrument
+from twofold.core.profiles import PersonProfile, Profiles, answer_row, profile
+from twofold.core.responses import Responses
 
-__all__ = ["PATTERNS", "CoupleError", "CoupleResults", "couples", "pair_rows"]
+__all__ = [
+    "PATTERNS",
+    "CoupleError",
+    "CoupleResults",
+    "CoupleView",
+    "couple_of",
+    "couples",
+    "pair_rows",
+]
 
 PATTERNS = (
     "interdependent_pair",
@@ -77,6 +88,46 @@ class CoupleResults:
 
     def pattern_names(self) -> list[str | None]:
         return [PATTERNS[p] if p >= 0 else None for p in self.pattern.tolist()]
+
+    def couple(self, k: int) -> CoupleView:
+        """Couple ``k``'s results as plain Python values (None where missing)."""
+        pattern = int(self.pattern[k])
+        return CoupleView(
+            pattern=PATTERNS[pattern] if pattern >= 0 else None,
+            distance=_opt(self.distance[k]),
+            similarity=_opt(self.similarity[k]),
+            understanding={
+                facet: (_opt(self.understanding[j, 0, k]), _opt(self.understanding[j, 1, k]))
+                for j, facet in enumerate(self.understanding_ids)
+            },
+        )
+
+
+@dataclass(frozen=True)
+class CoupleView:
+    """One couple. ``understanding[facet] = (a's view of b - b's self, b's view of a - a's self)``."""
+
+    pattern: str | None
+    distance: float | None
+    similarity: float | None
+    understanding: dict[str, tuple[float | None, float | None]]
+
+
+def _opt(value: np.floating[Any]) -> float | None:
+    v = float(value)
+    return None if np.isnan(v) else v
+
+
+def couple_of(
+    instrument: Instrument,
+    answers_a: Mapping[str, int | None],
+    answers_b: Mapping[str, int | None],
+) -> tuple[PersonProfile, PersonProfile, CoupleView]:
+    """Profile two partners from ``{item_id: answer}`` dicts and compute their couple results."""
+    rows = [answer_row(instrument, answers_a), answer_row(instrument, answers_b)]
+    profiles = profile(instrument, Responses.from_array(instrument, np.array(rows)))
+    result = couples(profiles, np.array(["a", "a"]))
+    return profiles.person(0), profiles.person(1), result.couple(0)
 
 
 def pair_rows(

@@ -4,14 +4,16 @@ Model §3, §6 and §7.
 
 A score alone says little; a profile says how sure it is. With ``SD`` and ``reliability`` from
 the instrument's norms, ``SEM = SD * sqrt(1 - reliability)`` and the 95% interval is
-``score ± 1.96 * SEM``. On each map axis, ``P(true score above cut) = Φ((score - cut) / SEM)``;
+``score ± 1.96 * SEM``, kept within the possible range of the score. On each map axis, ``P(true score above cut) = Φ((score - cut) / SEM)``;
 a region's probability is the product over the two axes. The region itself is named from the
 point estimate (above the cut is "high"); the probabilities say how firmly.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,7 +23,16 @@ from twofold.core.instrument import Instrument
 from twofold.core.responses import Responses
 from twofold.core.scoring import Impute, ScoreTable, run_blocked, score
 
-__all__ = ["Z95", "Profiles", "percentile_rank", "profile", "safety_flags"]
+__all__ = [
+    "Z95",
+    "PersonProfile",
+    "Profiles",
+    "answer_row",
+    "percentile_rank",
+    "profile",
+    "profile_person",
+    "safety_flags",
+]
 
 Z95 = 1.959963984540054
 
@@ -68,6 +79,91 @@ class Profiles:
     def flag(self, flag_id: str) -> NDArray[np.int8]:
         row: NDArray[np.int8] = self.flags[self.flag_ids.index(flag_id)]
         return row
+
+    def person(self, i: int) -> PersonProfile:
+        """One person's results as plain Python values (None where missing)."""
+        scores = self.scores
+        values = {sid: _opt(scores.values[k, i]) for k, sid in enumerate(scores.score_ids)}
+        return PersonProfile(
+            instrument=self.instrument,
+            scores=values,
+            answered={
+                s.id: int(scores.answered[k, i]) for k, s in enumerate(self.instrument.scales)
+            },
+            n_items={s.id: scores.n_items[k] for k, s in enumerate(self.instrument.scales)},
+            sem={sid: float(self.sem[k]) for k, sid in enumerate(self.interval_ids)},
+            intervals={
+                sid: (float(self.lower[k, i]), float(self.upper[k, i]))
+                for k, sid in enumerate(self.interval_ids)
+                if values[sid] is not None
+            },
+            region=self.region_ids[self.region[i]] if self.region[i] >= 0 else None,
+            region_probabilities={
+                rid: float(self.region_prob[k, i])
+                for k, rid in enumerate(self.region_ids)
+                if self.region[i] >= 0
+            },
+            cuts=dict(self.cuts),
+            flags={
+                fid: None if self.flags[k, i] < 0 else bool(self.flags[k, i])
+                for k, fid in enumerate(self.flag_ids)
+            },
+            safety=None if self.safety is None else bool(self.safety[i]),
+            percentiles={
+                sid: float(self.percentiles[k, i])
+                for k, sid in enumerate(self.percentile_ids)
+                if values[sid] is not None
+            },
+        )
+
+
+@dataclass(frozen=True)
+class PersonProfile:
+    """One person's scores and their interpretation, for reports and the web app.
+
+    ``scores`` maps every score id to its value or None; ``intervals`` (95%) and ``sem`` exist for
+    normed scores; ``region_probabilities`` is empty when the region is unknown.
+    """
+
+    instrument: Instrument = field(repr=False)
+    scores: dict[str, float | None]
+    answered: dict[str, int]
+    n_items: dict[str, int]
+    sem: dict[str, float]
+    intervals: dict[str, tuple[float, float]]
+    region: str | None
+    region_probabilities: dict[str, float]
+    cuts: dict[str, tuple[float, str]]
+    flags: dict[str, bool | None]
+    safety: bool | None
+    percentiles: dict[str, float]
+
+
+def _opt(value: np.floating[Any]) -> float | None:
+    v = float(value)
+    return None if np.isnan(v) else v
+
+
+def answer_row(instrument: Instrument, answers: Mapping[str, int | None]) -> list[float]:
+    """The answers in the instrument's item order, NaN where unanswered; unknown ids raise."""
+    unknown = sorted(set(answers) - set(instrument.item_ids))
+    if unknown:
+        raise ValueError(f"answers name unknown item(s): {', '.join(unknown[:10])}")
+    row = []
+    for item_id in instrument.item_ids:
+        value = answers.get(item_id)
+        row.append(np.nan if value is None else float(value))
+    return row
+
+
+def profile_person(instrument: Instrument, answers: Mapping[str, int | None]) -> PersonProfile:
+    """Profile one person from ``{item_id: answer}``; items not given count as unanswered.
+
+    Answers are validated like a file's: an unknown item id or an answer outside the item's
+    range raises ``ValueError`` naming the item.
+    """
+    row = np.array([answer_row(instrument, answers)])
+    return profile(instrument, Responses.from_array(instrument, row)).person(0)
 
 
 def safety_flags(instrument: Instrument, responses: Responses) -> NDArray[np.bool_] | None:
@@ -127,6 +223,9 @@ def profile(
     lower = np.empty((len(interval_ids), n))
     upper = np.empty((len(interval_ids), n))
     source_rows = [scores.score_ids.index(sid) for sid in interval_ids]
+    ranges = {s.id: (s.min, s.max) for s in instrument.scales}
+    ranges.update({c.id: (c.min, c.max) for c in instrument.composites})
+    bounds = [ranges[sid] for sid in interval_ids]
 
     region_ids: tuple[str, ...] = ()
     region = np.full(n, -1, dtype=np.int8)
@@ -149,11 +248,18 @@ def profile(
             axis_sem[axis] = norm.sem if norm is not None else np.nan
 
     def work(rows: slice) -> None:
+        with np.errstate(
+            invalid="ignore", divide="ignore"
+        ):  # per thread: errstate is not inherited
+            _work(rows)
+
+    def _work(rows: slice) -> None:
         for k, src in enumerate(source_rows):
             x = scores.values[src, rows]
             half = z * sem[k]
-            np.subtract(x, half, out=lower[k, rows])
-            np.add(x, half, out=upper[k, rows])
+            lo, hi = bounds[k]
+            np.clip(x - half, lo, hi, out=lower[k, rows])
+            np.clip(x + half, lo, hi, out=upper[k, rows])
         if regions is not None:
             x = scores[regions.x][rows]
             y = scores[regions.y][rows]
@@ -173,8 +279,7 @@ def profile(
             out[:] = v >= f.at_or_above
             out[np.isnan(v)] = -1
 
-    with np.errstate(invalid="ignore"):
-        run_blocked(n, work)
+    run_blocked(n, work)
 
     percentile_ids: tuple[str, ...] = ()
     percentiles = np.empty((0, n))

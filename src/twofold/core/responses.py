@@ -130,14 +130,15 @@ class Responses:
                 ok = np.ones(n, dtype=bool)
             if col.dtype.kind in "iu":
                 bad = ok & ((col < lo) | (col > hi))
-                reason = "integral"
+                whole = True
             elif col.dtype.kind == "f":
                 with np.errstate(invalid="ignore"):
                     bad = ok & ((col < lo) | (col > hi) | (col != np.floor(col)))
-                reason = "float"
+                whole = False
             elif col.dtype.kind == "b":
-                bad = ok & ((col.astype(np.int64) < lo) | (col.astype(np.int64) > hi))
-                reason = "integral"
+                col = col.astype(np.int64)
+                bad = ok & ((col < lo) | (col > hi))
+                whole = True
             else:
                 problems.append(
                     Problem(
@@ -149,7 +150,7 @@ class Responses:
                 for i in np.flatnonzero(bad)[: max_problems - len(problems)]:
                     v = col[i]
                     shown = _show(v)
-                    if reason == "float" and float(v) != np.floor(float(v)):
+                    if not whole and float(v) != np.floor(float(v)):
                         msg = f"{shown} is not a whole number; answers are integers {lo}..{hi}"
                     else:
                         msg = f"{shown} is outside the response range {lo}..{hi}"
@@ -158,7 +159,13 @@ class Responses:
                     truncated = True
                     break
                 continue
-            np.copyto(values[j], col, casting="unsafe", where=ok)
+            if problems:
+                continue  # keep looking for problems; nothing will be returned
+            if whole:
+                # unanswered cells must hold 0: multiplying by the mask is faster than copyto(where=)
+                np.multiply(col, ok, out=values[j], casting="unsafe")
+            else:
+                np.copyto(values[j], np.where(ok, col, 0.0), casting="unsafe")
             mask[j] = ok
         if problems:
             raise ResponseError(problems, truncated=truncated)

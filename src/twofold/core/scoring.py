@@ -189,6 +189,12 @@ def score(
     answered = responses.answered
 
     def work(rows: slice) -> None:
+        with np.errstate(
+            invalid="ignore", divide="ignore"
+        ):  # per thread: errstate is not inherited
+            _work(rows)
+
+    def _work(rows: slice) -> None:
         width = rows.stop - rows.start
         sums: list[NDArray[Any]] = []
         for k, plan in enumerate(plans):
@@ -235,8 +241,7 @@ def score(
                     out += constant - values[source, rows]
             out /= len(parts)
 
-    with np.errstate(invalid="ignore", divide="ignore"):
-        run_blocked(n, work)
+    run_blocked(n, work)
     return ScoreTable(
         instrument=instrument,
         score_ids=score_ids,

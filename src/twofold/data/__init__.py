@@ -1,0 +1,1 @@
+"""Data shipped with Twofold: the example couple used by ``twofold demo``."""
