@@ -327,6 +327,45 @@ def test_the_gls_distinguishability_test_compares_ml_fits(
     assert test.chisq == pytest.approx(chisq, abs=FIT)
 
 
+LAVAAN_SYNTAX = {
+    "distinguishable": "Y_1 ~ a1*X_1 + p21*X_2\nY_2 ~ a2*X_2 + p12*X_1\nY_1 ~~ Y_2",
+    "equal": "Y_1 ~ a*X_1 + p*X_2\nY_2 ~ a*X_2 + p*X_1\nY_1 ~~ Y_2",
+    "indistinguishable": """Y_1 ~ a*X_1 + p*X_2
+        Y_2 ~ a*X_2 + p*X_1
+        X_1 ~ mx*1 ; X_2 ~ mx*1
+        X_1 ~~ vx*X_1 ; X_2 ~~ vx*X_2 ; X_1 ~~ X_2
+        Y_1 ~ iy*1 ; Y_2 ~ iy*1
+        Y_1 ~~ vy*Y_1 ; Y_2 ~~ vy*Y_2 ; Y_1 ~~ Y_2""",
+}
+
+
+@pytest.mark.parametrize("model", ["distinguishable", "equal", "indistinguishable"])
+def test_the_closed_forms_agree_with_the_general_sem_engine(model: str) -> None:
+    # twofold.core.sem optimises the lavaan syntax iteratively; the APIM solves it exactly
+    from twofold.core.sem import fit_sem
+
+    wide = pd.read_csv(FIXTURES / "data" / "apim_sim_dyad_wide.csv")
+    general = fit_sem(
+        LAVAAN_SYNTAX[model], wide, meanstructure=True, fixed_x=model != "indistinguishable"
+    )
+    fit = APIM(model).fit(wide[["X_1", "X_2"]], wide[["Y_1", "Y_2"]])  # type: ignore[arg-type]
+    for name in fit.param_names_:
+        lhs, op, rhs = _split(LAVAAN_ROWS[name])
+        prm = general.parameter(lhs, op, rhs)
+        assert fit.coef_[name] == pytest.approx(prm.est, abs=1e-6), name
+        assert fit.se_[name] == pytest.approx(prm.se, abs=1e-6), name
+    assert fit.fit_.chisq == pytest.approx(general.fit.chisq, abs=1e-6)
+    assert fit.fit_.df == general.fit.df
+
+
+def _split(row: str) -> tuple[str, str, str]:
+    for op in ("~~", "~1", "~"):
+        if op in row:
+            lhs, rhs = row.split(op)
+            return lhs, op, rhs
+    raise ValueError(row)
+
+
 # --- GLS APIM against nlme ---------------------------------------------------------------------
 
 
