@@ -602,6 +602,21 @@ def test_indistinguishable_estimates_do_not_depend_on_who_is_listed_first(seed: 
             assert b[name] == pytest.approx(a[name], rel=1e-9, abs=1e-12)
 
 
+@pytest.mark.parametrize(
+    "make", [lambda: APIM("equal"), lambda: APIM("indistinguishable"), lambda: GLSAPIM()]
+)
+def test_shifting_x_and_y_by_a_large_constant_changes_only_the_intercepts(
+    sim: tuple[np.ndarray, np.ndarray], make: object
+) -> None:
+    x, y = sim
+    base = make().fit(x, y)  # type: ignore[operator]
+    moved = make().fit(x + 5_000.0, y - 3_000.0)  # type: ignore[operator]
+    for name in ("actor", "partner", "k"):
+        assert moved.coef_[name] == pytest.approx(base.coef_[name], rel=1e-9), name
+        assert moved.se_[name] == pytest.approx(base.se_[name], rel=1e-8), name
+    assert moved.fit_.logl == pytest.approx(base.fit_.logl, rel=1e-9)
+
+
 # --- missing data and bad input ----------------------------------------------------------------
 
 

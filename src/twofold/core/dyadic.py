@@ -1350,16 +1350,16 @@ class GLSAPIM(_DyadicModel):
                 "members' residuals perfectly correlated)"
             )
         p = 6 if distinct else 3
-        design, resid = self._design_and_residuals(data, point.coef)
         sigma2, rho, ratio = float(point.sigma2), float(point.rho), float(point.ratio)
         vinv = self._vinv(sigma2, rho, ratio)
-        xtvx = np.einsum("nip,ij,njq->pq", design, vinv, design)
+        xtvx, resid_cp = self._cross_products(n, mean, cov, point.coef)
+        xtvx = np.einsum("jk,jkpq->pq", vinv, xtvx)
         n_obs = 2 * n
         vcov = np.linalg.inv(xtvx)
         if self.method == "ML":
             # nlme scales the ML covariance of the coefficients by N / (N - p)
             vcov = vcov * n_obs / (n_obs - p)
-        logl = self._loglik(resid, design, vinv, reml=self.method == "REML")
+        logl = self._loglik(n, resid_cp, xtvx, vinv, p=p, reml=self.method == "REML")
         k_params = p + (3 if distinct else 2)  # coefficients, sigma, rho (and the variance ratio)
         names = (
             ("intercept_1", "intercept_2", "actor_1", "actor_2", "partner_21", "partner_12")
@@ -1393,21 +1393,40 @@ class GLSAPIM(_DyadicModel):
         self.k_bootstrap_ = self._bootstrap(data)
         return self
 
-    def _design_and_residuals(
-        self, data: FloatArray, coef: FloatArray
-    ) -> tuple[FloatArray, FloatArray]:
-        """Each dyad's two rows of the design (n, 2, p) and residuals (n, 2)."""
-        n = data.shape[0]
-        x1, x2 = data[:, 0], data[:, 1]
-        one, zero = np.ones(n), np.zeros(n)
+    def _selection(self) -> tuple[FloatArray, FloatArray]:
+        """``G_j`` (5, p): member j's row of the design is ``G_j' (1, x_1, x_2, y_1, y_2)``."""
         if self.model == "distinguishable":
-            row1 = np.stack([one, zero, x1, zero, x2, zero], axis=1)
-            row2 = np.stack([zero, one, zero, x2, zero, x1], axis=1)
+            # coefficients: intercept_1, intercept_2, actor_1, actor_2, partner_21, partner_12
+            g1, g2 = np.zeros((5, 6)), np.zeros((5, 6))
+            g1[0, 0], g1[1, 2], g1[2, 4] = 1, 1, 1
+            g2[0, 1], g2[2, 3], g2[1, 5] = 1, 1, 1
         else:
-            row1 = np.stack([one, x1, x2], axis=1)
-            row2 = np.stack([one, x2, x1], axis=1)
-        design = np.stack([row1, row2], axis=1)
-        resid = data[:, 2:] - design @ coef
+            # coefficients: intercept, actor, partner
+            g1, g2 = np.zeros((5, 3)), np.zeros((5, 3))
+            g1[0, 0], g1[1, 1], g1[2, 2] = 1, 1, 1
+            g2[0, 0], g2[2, 1], g2[1, 2] = 1, 1, 1
+        return g1, g2
+
+    def _cross_products(
+        self, n: int, mean: FloatArray, cov: FloatArray, coef: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """From the dyads' moments: ``sum_i X_ij' X_ik`` (2, 2, p, p) and residual ``E'E`` (2, 2).
+
+        Moments of ``w = (1, x_1, x_2, y_1, y_2)`` are ``n T diag(1, S) T'`` with
+        ``T = [[1, 0], [mean, I]]``; residuals ``e_j = c_j' w`` are summed as
+        ``(T' c_j)' diag(1, S) (T' c_k)`` so that large means do not cancel digits away.
+        """
+        centred = np.zeros((5, 5))
+        centred[0, 0] = 1.0
+        centred[1:, 1:] = cov
+        t = np.eye(5)
+        t[1:, 0] = mean
+        raw = t @ centred @ t.T
+        g = self._selection()
+        design = np.array([[n * gj.T @ raw @ gk for gk in g] for gj in g])
+        c = [np.eye(5)[3 + j] - g[j] @ coef for j in range(2)]
+        ct = [t.T @ cj for cj in c]
+        resid = np.array([[n * cj @ centred @ ck for ck in ct] for cj in ct])
         return design, resid
 
     @staticmethod
@@ -1418,15 +1437,16 @@ class GLSAPIM(_DyadicModel):
         return inv
 
     @staticmethod
-    def _loglik(resid: FloatArray, design: FloatArray, vinv: FloatArray, *, reml: bool) -> float:
-        n = resid.shape[0]
-        m = resid.size
+    def _loglik(
+        n: int, resid_cp: FloatArray, xtvx: FloatArray, vinv: FloatArray, *, p: int, reml: bool
+    ) -> float:
+        """``-(1/2) [m log(2 pi) + n log|V| + tr(V^-1 E'E)]``, REML: ``- (1/2) log|X'V^-1 X|``."""
+        m = 2 * n
         _, logdet_vinv = np.linalg.slogdet(vinv)
-        quad = float(np.einsum("ni,ij,nj->", resid, vinv, resid))
+        quad = float(np.sum(vinv * resid_cp))
         extra = 0.0
         if reml:
-            xtvx = np.einsum("nip,ij,njq->pq", design, vinv, design)
-            m -= design.shape[2]
+            m -= p
             extra = -0.5 * float(np.linalg.slogdet(xtvx)[1])
         return float(-0.5 * (m * _LOG_2PI - n * logdet_vinv + quad) + extra)
 
