@@ -553,12 +553,13 @@ def _bootstrap_moments(
     chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))
     means = np.empty((n_boot, 4))
     covs = np.empty((n_boot, 4, 4))
+    counts = np.empty((chunk, n))
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
-        idx = rng.integers(0, n, size=(b, n))
-        flat = (np.arange(b)[:, None] * n + idx).ravel()
-        counts = np.bincount(flat, minlength=b * n).reshape(b, n).astype(np.float64)
-        sums = counts @ products / n
+        # how often each dyad is drawn in each resample; the sums are then one matrix product
+        for j in range(b):
+            counts[j] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+        sums = counts[:b] @ products / n
         d = sums[:, :4]
         second = np.empty((b, 4, 4))
         second[:, _VECH_I, _VECH_J] = sums[:, 4:]
