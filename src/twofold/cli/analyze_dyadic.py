@@ -321,10 +321,7 @@ def _apim_table(
     level = f"{model.confidence:.0%}"
     stat = "t" if isinstance(model, GLSAPIM) else "z"
     labels = _labels(distinguishable, roles)
-    table = Table(
-        title="Actor and partner effects",
-        caption=f"actor: own {x} with own {y}; partner (a -> b): a's {x} with b's {y}",
-    )
+    table = Table(title="Actor and partner effects")
     for col in ("effect", "estimate", "se", stat, "p", f"{level} CI"):
         table.add_column(col, justify="left" if col == "effect" else "right")
     shown = [n for n in model.estimates_ if n.startswith(("actor", "partner"))]
@@ -340,11 +337,9 @@ def _apim_table(
             f"[{_num(e.ci_lower)}, {_num(e.ci_upper)}]",
         )
     console.print(table)
+    console.print(f"[dim]actor: own {x} with own {y}; partner (a -> b): a's {x} with b's {y}[/]")
 
-    ktable = Table(
-        title="k = partner / actor",
-        caption="k = 1: the partner's x counts as much as one's own; k = 0: not at all",
-    )
+    ktable = Table(title="k = partner / actor")
     for col in ("", "k", "se (delta)", f"{level} CI (delta)", f"{level} CI (bootstrap)"):
         ktable.add_column(col, justify="left" if not col else "right")
     for name in (n for n in model.estimates_ if n.startswith("k")):
@@ -359,6 +354,7 @@ def _apim_table(
             boot,
         )
     console.print(ktable)
+    console.print("[dim]k = 1: the partner's x counts as much as one's own; k = 0: not at all[/]")
     boots = list(model.k_bootstrap_.values())
     if boots:
         failed = sum(b.n_failed for b in boots)
@@ -501,7 +497,8 @@ def _agreement_table(k: Kappa, iccs: dict[str, Any], icc_note: str | None, a: st
     cats = [_fmt_cat(c) for c in k.categories]
     dropped = f" ({k.n_dropped} with a missing answer left out)" if k.n_dropped else ""
     console.print(f"[bold]Agreement[/] between {a} and {b}: {k.n} pairs{dropped}")
-    cross = Table(title=f"answers: rows {a}, columns {b}")
+    console.print(f"answers of {a} (rows) and {b} (columns):")
+    cross = Table()
     cross.add_column("")
     for c in cats:
         cross.add_column(c, justify="right")
