@@ -528,9 +528,12 @@ def _moments(data: FloatArray) -> tuple[FloatArray, FloatArray]:
     return mean, cov
 
 
-def _check_design(n: int, cov: FloatArray, needed: int) -> None:
+def _check_design(n: int, cov: FloatArray, needed: int, dropped: int = 0) -> None:
     if n < needed:
-        raise ValueError(f"too few complete dyads to fit this model: {n} (need at least {needed})")
+        left_out = f"; {dropped} with a missing value left out" if dropped else ""
+        raise ValueError(
+            f"too few complete dyads to fit this model: {n} (need at least {needed}{left_out})"
+        )
     sd = np.sqrt(np.diag(cov))
     for k, name in enumerate(("x_1", "x_2", "y_1", "y_2")):
         if not sd[k] > 1e-12 * max(1.0, float(sd.max())):
@@ -1102,7 +1105,7 @@ class APIM(_DyadicModel):
         data, dropped = _dyad_data(x, y, self.missing)
         n = data.shape[0]
         mean, cov = _moments(data) if n else (np.zeros(4), np.eye(4))
-        _check_design(n, cov, needed=len(spec.names) // 2 + 3)
+        _check_design(n, cov, needed=len(spec.names) // 2 + 3, dropped=dropped)
         with np.errstate(all="ignore"):
             point = _sem_point(self.model, mean, cov)
         if not bool(point.converged):
@@ -1342,7 +1345,7 @@ class GLSAPIM(_DyadicModel):
         n = data.shape[0]
         mean, cov = _moments(data) if n else (np.zeros(4), np.eye(4))
         distinct = self.model == "distinguishable"
-        _check_design(n, cov, needed=6 if distinct else 4)
+        _check_design(n, cov, needed=6 if distinct else 4, dropped=dropped)
         with np.errstate(all="ignore"):
             point = _gls_point(self.model, self.method, n, mean, cov)
         if not (point.sigma2 > 0 and abs(float(point.rho)) < 1 and point.ratio > 0):
