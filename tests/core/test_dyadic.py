@@ -588,6 +588,32 @@ def test_each_model_bootstraps_each_of_its_k(
         assert boot.ci_upper == pytest.approx(est.ci_upper, abs=0.1)
 
 
+def test_resamples_that_cannot_be_fitted_are_counted_not_used() -> None:
+    # with 7 couples some resamples hold only two distinct couples: x_1 and x_2 then collinear
+    x, y = _simulate(7, 3, 0.4, 0.4, 0.2, 0.2)
+    boot = APIM(n_bootstrap=3000, random_state=2).fit(x, y).k_bootstrap_["k_1"]
+    assert 0 < boot.n_failed < 100
+    assert math.isfinite(boot.ci_lower)
+    assert math.isfinite(boot.ci_upper)
+
+
+def test_a_singular_batch_falls_back_to_one_resample_at_a_time(
+    sim: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = APIM("equal", n_bootstrap=50, random_state=3).fit(*sim).k_bootstrap_["k"]
+    original = dyadic._sem_point
+
+    def refuse_batches(model: str, mean: np.ndarray, cov: np.ndarray, **kw: object) -> object:
+        if mean.ndim > 1 and len(mean) > 1:
+            raise np.linalg.LinAlgError("Singular matrix")
+        return original(model, mean, cov, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dyadic, "_sem_point", refuse_batches)
+    boot = APIM("equal", n_bootstrap=50, random_state=3).fit(*sim).k_bootstrap_["k"]
+    assert boot.ci_lower == pytest.approx(expected.ci_lower, rel=1e-10)
+    assert boot.ci_upper == pytest.approx(expected.ci_upper, rel=1e-10)
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_indistinguishable_estimates_do_not_depend_on_who_is_listed_first(seed: int) -> None:

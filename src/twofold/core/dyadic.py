@@ -545,6 +545,16 @@ def _check_design(n: int, cov: FloatArray, needed: int, dropped: int = 0) -> Non
         )
 
 
+def _usable(cov: FloatArray) -> NDArray[np.bool_]:
+    """Resamples whose moments can be fitted (as :func:`_check_design` asks of the data)."""
+    var = np.diagonal(cov, axis1=-2, axis2=-1)
+    scale = np.maximum(var.max(axis=-1), 1e-300)
+    varies = (var > 1e-24 * scale[..., None]).all(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = cov[..., 0, 1] / np.sqrt(var[..., 0] * var[..., 1])
+    return np.asarray(varies & (np.abs(r) < 1 - 1e-10), dtype=bool)
+
+
 def _bootstrap_moments(
     data: FloatArray, n_boot: int, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray]:
@@ -936,8 +946,9 @@ def _defined(
 
 
 def _k_values(
-    names: Sequence[str], values: Mapping[str, FloatArray], defined: Sequence[tuple[str, ...]]
+    values: Mapping[str, FloatArray], defined: Sequence[tuple[str, ...]]
 ) -> dict[str, FloatArray]:
+    """Each defined ratio k (``partner / actor``) from arrays of the effects."""
     out = {}
     for name, op, left, right in defined:
         if op == "/" and name.startswith("k"):
@@ -978,9 +989,10 @@ class _DyadicModel:
                 draws = self._k_draws(means, covs)
             except np.linalg.LinAlgError:
                 draws = self._k_draws_one_by_one(means, covs)
+        usable = _usable(covs)
         out = {}
         for name, values in draws.items():
-            lo, hi, failed = _percentiles(values, self.confidence)
+            lo, hi, failed = _percentiles(np.where(usable, values, np.nan), self.confidence)
             out[name] = BootstrapInterval(
                 name, self.coef_[name], lo, hi, self.confidence, n_boot, failed, seed
             )
@@ -1144,7 +1156,7 @@ class APIM(_DyadicModel):
             "actor": b[..., 0, 0],
             "partner": b[..., 0, 1],
         }
-        out = _k_values(spec.names, values, spec.defined)
+        out = _k_values(values, spec.defined)
         for name in out:
             out[name] = np.where(point.converged, out[name], np.nan)
         return out
