@@ -1,10 +1,21 @@
-"""Twofold's science core: instruments, scoring, profiles, couples, reliability, norms.
+"""Twofold's science core: instruments, scoring, profiles, couples, reliability, norms,
+dyadic models and agreement.
 
 Never imports Django.
 """
 
 from __future__ import annotations
 
+from twofold.core.agreement import (
+    AnovaICC,
+    Kappa,
+    PairwiseICC,
+    anova_icc,
+    cohen_kappa,
+    pairwise_cross_correlation,
+    pairwise_icc,
+    partial_icc,
+)
 from twofold.core.change import Change, reliable_change
 from twofold.core.couples import (
     PATTERNS,
@@ -14,6 +25,23 @@ from twofold.core.couples import (
     couple_of,
     couples,
     pair_rows,
+)
+from twofold.core.dyadic import (
+    APIM,
+    GLSAPIM,
+    BootstrapInterval,
+    ConvergenceError,
+    DyadError,
+    Estimate,
+    GLSFit,
+    LikelihoodRatioTest,
+    SEMFit,
+    cs_loglik,
+    distinguishability_tests,
+    likelihood_ratio_test,
+    to_dyad,
+    to_individual,
+    to_pairwise,
 )
 from twofold.core.efa import FactorSolution, Rotation, minres, oblimin, smc, varimax
 from twofold.core.instrument import (
@@ -49,33 +77,50 @@ from twofold.core.responses import ItemStats, Problem, ResponseError, Responses
 from twofold.core.scoring import ScoreTable, score
 
 __all__ = [
+    "APIM",
+    "GLSAPIM",
     "PATTERNS",
     "Alpha",
+    "AnovaICC",
+    "BootstrapInterval",
     "Change",
+    "ConvergenceError",
     "CoupleError",
     "CoupleResults",
     "CoupleView",
+    "DyadError",
+    "Estimate",
     "FactorSolution",
+    "GLSFit",
     "Instrument",
     "InstrumentError",
     "ItemStats",
+    "Kappa",
+    "LikelihoodRatioTest",
     "LintProblem",
     "NormsBuild",
     "Omega",
+    "PairwiseICC",
     "PersonProfile",
     "Problem",
     "Profiles",
     "ResponseError",
     "Responses",
     "Rotation",
+    "SEMFit",
     "ScaleCorrelations",
     "ScoreTable",
     "alpha",
+    "anova_icc",
     "build_norms",
     "bundled_instruments",
+    "cohen_kappa",
     "couple_of",
     "couples",
+    "cs_loglik",
+    "distinguishability_tests",
     "instrument_from_keys",
+    "likelihood_ratio_test",
     "lint_instrument",
     "load_instrument",
     "load_keys",
@@ -86,7 +131,10 @@ __all__ = [
     "pair_rows",
     "pairwise_cor",
     "pairwise_cov",
+    "pairwise_cross_correlation",
+    "pairwise_icc",
     "parse_instrument",
+    "partial_icc",
     "percentile_rank",
     "profile",
     "profile_person",
@@ -95,6 +143,9 @@ __all__ = [
     "scale_correlations",
     "score",
     "smc",
+    "to_dyad",
+    "to_individual",
+    "to_pairwise",
     "varimax",
     "with_norms",
 ]
