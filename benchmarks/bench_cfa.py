@@ -118,7 +118,9 @@ def main() -> int:
     ap.add_argument("--rbi-rows", type=int, default=2000)
     ap.add_argument("--json", type=Path, help="also write the figures here")
     a = ap.parse_args()
-    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; python {sys.version.split()[0]}")
+    print(
+        f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; python {sys.version.split()[0]}"
+    )
     figures: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
@@ -144,7 +146,12 @@ def main() -> int:
                     "MLR": shared["cfa_fit_MLR"]["per_call_median_s"],
                 }
                 source = f"from {SHARED_TIMINGS} (R not installed)"
-            figures[name] = {"repeats": repeats, "twofold": ours, "lavaan": lavaan, "lavaan_source": source}
+            figures[name] = {
+                "repeats": repeats,
+                "twofold": ours,
+                "lavaan": lavaan,
+                "lavaan_source": source,
+            }
             print(f"\n{name}, per-call median of {repeats} (lavaan {source}):")
             for est in ("ML", "MLR"):
                 line = f"  {est:4s} twofold {ours[est] * 1e3:8.2f} ms"
@@ -153,7 +160,9 @@ def main() -> int:
                     line += f" | lavaan cfa() {bare * 1e3:8.2f} ms ({bare / ours[est]:.1f}x)"
                     if f"{est}_full" in lavaan:
                         full = float(lavaan[f"{est}_full"])  # type: ignore[arg-type]
-                        line += f" | + fitMeasures + std {full * 1e3:8.2f} ms ({full / ours[est]:.1f}x)"
+                        line += (
+                            f" | + fitMeasures + std {full * 1e3:8.2f} ms ({full / ours[est]:.1f}x)"
+                        )
                 print(line)
     print(f"\nload at the end: {os.getloadavg()[0]:.2f}")
     if a.json:
