@@ -12,6 +12,7 @@ chunks (up to a limit) with their row and column; if there is any, nothing is wr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,8 +56,8 @@ class ScoreOptions:
     id_column: str | None = None
     delimiter: str | None = None
     encoding: str = "utf-8"
-    chunk_rows: int = 131_072
-    intervals: bool = True
+    chunk_rows: int = 65_536
+    intervals: bool = False
 
 
 def select_items(instrument: Instrument, forms: list[str] | None) -> Instrument:
@@ -78,8 +79,15 @@ def _column_to_numpy(
         col = col.combine_chunks()
     t = col.type
     if pa.types.is_integer(t):
-        answered = None if col.null_count == 0 else col.is_valid().to_numpy(zero_copy_only=False)
-        return pc.fill_null(col, 0).to_numpy(), answered
+        # zero-copy values; cells under nulls hold anything, the answered mask covers them
+        validity, data = col.buffers()[:2]
+        n, offset = len(col), col.offset
+        values = np.frombuffer(data, dtype=t.to_pandas_dtype(), count=offset + n)[offset:]
+        if col.null_count == 0 or validity is None:
+            return values, None
+        bits = np.frombuffer(validity, dtype=np.uint8)
+        answered = np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)
+        return values, answered
     if pa.types.is_floating(t) or pa.types.is_decimal(t):
         return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False), None
     if pa.types.is_null(t):
@@ -129,17 +137,26 @@ def responses_from_batch(
 
 
 def _float_array(x: np.ndarray) -> pa.Array:
-    return pa.array(x, type=pa.float64(), from_pandas=True)
+    """A float Arrow array sharing ``x``'s memory, with NaN marked as null (missing)."""
+    x = np.ascontiguousarray(x)
+    missing = np.isnan(x)
+    arrow_type = pa.from_numpy_dtype(x.dtype)
+    if not missing.any():
+        return pa.Array.from_buffers(arrow_type, len(x), [None, pa.py_buffer(x)])
+    validity = np.packbits(~missing, bitorder="little")
+    return pa.Array.from_buffers(
+        arrow_type, len(x), [pa.py_buffer(validity), pa.py_buffer(x)], null_count=int(missing.sum())
+    )
 
 
-def profile_columns(profiles: Profiles, *, intervals: bool = True) -> dict[str, pa.Array]:
+def profile_columns(profiles: Profiles, *, intervals: bool = False) -> dict[str, pa.Array]:
     """Lay a profile out as named columns: scores, counts, intervals, region, flags, safety."""
     scores = profiles.scores
     cols: dict[str, pa.Array] = {}
     for k, sid in enumerate(scores.score_ids):
         cols[sid] = _float_array(scores.values[k])
     for k, scale in enumerate(profiles.instrument.scales):
-        cols[f"{scale.id}_n"] = pa.array(scores.answered[k], type=pa.int16())
+        cols[f"{scale.id}_n"] = pa.array(scores.answered[k])
     if intervals:
         for k, sid in enumerate(profiles.interval_ids):
             cols[f"{sid}_lo"] = _float_array(profiles.lower[k])
@@ -237,7 +254,10 @@ def score_file(
     if options.impute != "none":
         centres = _item_centres(path, instrument, options)
     run = _Run()
-    with AtomicWriter(out) as writer:
+    # Writing (compression, encoding) runs on its own thread and overlaps the next chunk's
+    # reading and scoring; at most one chunk waits to be written.
+    with AtomicWriter(out) as writer, ThreadPoolExecutor(max_workers=1) as background:
+        pending: Future[None] | None = None
         carried: list[str] | None = None
         for batch in _batches(path, instrument, options):
             if carried is None:
@@ -270,9 +290,13 @@ def score_file(
             )
             cols = {name: batch.column(name) for name in carried}
             cols.update(profile_columns(prof, intervals=options.intervals))
-            writer.write(pa.RecordBatch.from_pydict(cols))
+            if pending is not None:
+                pending.result()
+            pending = background.submit(writer.write, pa.RecordBatch.from_pydict(cols))
             if progress is not None:
                 progress(batch.num_rows)
+        if pending is not None:
+            pending.result()
         if carried is None:
             raise UserError(f"{path.name}: the file has a header but no rows")
         if run.problems:

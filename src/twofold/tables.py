@@ -417,7 +417,15 @@ class AtomicWriter:
         assert self._tmp is not None, "use AtomicWriter as a context manager"
         if self.format == "parquet":
             if self._writer is None:
-                self._writer = pq.ParquetWriter(self._tmp, batch.schema, compression="snappy")
+                # Dictionary encoding only where values repeat by design (categories); on score
+                # columns it costs more time than it saves space.
+                dictionary = [f.name for f in batch.schema if pa.types.is_dictionary(f.type)]
+                self._writer = pq.ParquetWriter(
+                    self._tmp,
+                    batch.schema,
+                    compression="snappy",
+                    use_dictionary=dictionary or False,
+                )
             self._writer.write_batch(batch)
         elif self.format == "csv":
             if self._writer is None:

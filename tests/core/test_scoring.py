@@ -174,3 +174,29 @@ def test_scores_stay_inside_the_scale_and_need_enough_answers(data, share) -> No
     needed = max(1, int(np.ceil(share * 4 - 1e-9)))
     assert np.array_equal(np.isnan(s), answered < needed)
     assert np.all((s[~np.isnan(s)] >= 1) & (s[~np.isnan(s)] <= 5))
+
+
+def test_a_nested_scale_may_be_listed_before_the_scales_it_contains() -> None:
+    from twofold.core import parse_instrument
+
+    inst = parse_instrument(
+        """
+id: order
+version: "1"
+title: {en: order}
+languages: [en]
+response_scales: {r: {min: 1, max: 5}}
+default_response_scale: r
+items:
+  - {id: a, text: {en: a}}
+  - {id: b, text: {en: b}, reverse: true}
+  - {id: c, text: {en: c}}
+scales:
+  - {id: whole, label: {en: whole}, scales: [part_one, part_two]}
+  - {id: part_one, label: {en: one}, items: [a, b], min_answered: 0.5}
+  - {id: part_two, label: {en: two}, items: [c], min_answered: 1}
+"""
+    )
+    table = score(inst, Responses.from_array(inst, np.array([[5.0, 1.0, 2.0]])))
+    assert table["whole"][0] == 4.0
+    assert table["part_one"][0] == 5.0

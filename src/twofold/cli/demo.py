@@ -13,7 +13,7 @@ from rich.table import Table
 
 from twofold.cli.app import app, console
 from twofold.core import PersonProfile, couples, load_instrument, profile
-from twofold.core.instrument import Instrument, _pick
+from twofold.core.instrument import Instrument, localized
 from twofold.pipeline import responses_from_batch
 from twofold.tables import read_table
 
@@ -35,7 +35,7 @@ def demo(lang: Annotated[str, typer.Option("--lang", help="en or es")] = "en") -
         prof, np.array([str(c) for c in table.column("couple").to_pylist()], dtype=object)
     )
     console.print(
-        f"[bold]{_pick(rbi.title, lang)}[/] - example couple, scored from "
+        f"[bold]{localized(rbi.title, lang)}[/] - example couple, scored from "
         f"{example_couple_path().name} ({len(rbi.items)} items each)\n"
     )
     for i, name in enumerate(names):
@@ -88,9 +88,9 @@ def _person_panel(rbi: Instrument, person: PersonProfile, name: str, lang: str) 
             f"{_short(r.label, lang)} {_percent(person.region_probabilities[r.id])}"
             for r in rbi.regions.regions
         )
-        lines.append(f"Region: [bold]{_pick(region.label, lang)}[/]")
+        lines.append(f"Region: [bold]{localized(region.label, lang)}[/]")
         lines.append(f"  chance of each region, given measurement error: {probs}")
-    raised = [_pick(f.label, lang) for f in rbi.flags if person.flags.get(f.id)]
+    raised = [localized(f.label, lang) for f in rbi.flags if person.flags.get(f.id)]
     if raised:
         lines.append("Flagged: " + ", ".join(raised))
     if person.safety:
@@ -111,7 +111,7 @@ def _outcome_scales(rbi: Instrument) -> list[str]:
 
 
 def _short(label: dict[str, str], lang: str) -> str:
-    return _pick(label, lang).split(":")[0]
+    return localized(label, lang).split(":")[0]
 
 
 def _percent(p: float) -> str:

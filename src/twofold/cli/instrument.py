@@ -11,7 +11,7 @@ from rich.tree import Tree
 
 from twofold.cli.app import console, instrument_app
 from twofold.core import Instrument, load_instrument
-from twofold.core.instrument import _pick
+from twofold.core.instrument import localized
 from twofold.core.itemlint import lint_path, load_shingles
 from twofold.errors import UserError
 
@@ -61,7 +61,7 @@ def show(
 ) -> None:
     """A readable summary: scales and their items, composites, forms, norms, map, safety."""
     inst = load_instrument(name)
-    console.print(f"[bold]{_pick(inst.title, lang)}[/] ({inst.id} {inst.version})")
+    console.print(f"[bold]{localized(inst.title, lang)}[/] ({inst.id} {inst.version})")
     scale = next(iter(inst.response_scales.values()))
     anchors = ", ".join(f"{v} {scale.label(v, lang)}" for v in sorted(scale.anchors))
     console.print(
@@ -78,7 +78,7 @@ def show(
         table.add_column("mean of")
         for c in inst.composites:
             parts = ", ".join(f"reversed {sid}" if sign < 0 else sid for sid, sign in c.components)
-            table.add_row(c.id, _pick(c.label, lang), parts)
+            table.add_row(c.id, localized(c.label, lang), parts)
         console.print(table)
     if inst.forms:
         table = Table(title="Forms")
@@ -86,7 +86,7 @@ def show(
         table.add_column("label")
         table.add_column("items", justify="right")
         for f in inst.forms:
-            table.add_row(f.id, _pick(f.label, lang), str(len(f.items)))
+            table.add_row(f.id, localized(f.label, lang), str(len(f.items)))
         console.print(table)
     if inst.regions is not None:
         r = inst.regions
@@ -96,7 +96,9 @@ def show(
         table.add_column(r.x)
         table.add_column(r.y)
         for region in r.regions:
-            table.add_row(region.id, _pick(region.label, lang), region.when[r.x], region.when[r.y])
+            table.add_row(
+                region.id, localized(region.label, lang), region.when[r.x], region.when[r.y]
+            )
         console.print(table)
         for axis in (r.x, r.y):
             value, basis = inst.cut(axis)
@@ -143,7 +145,7 @@ def _scale_tree(inst: Instrument, lang: str) -> Tree:
         s = by_id[sid]
         reversed_count = sum(1 for _, sign in s.keys if sign < 0)
         branch = node.add(
-            f"[bold]{s.id}[/] {_pick(s.label, lang)} - {_count(len(s.keys), 'item')}, "
+            f"[bold]{s.id}[/] {localized(s.label, lang)} - {_count(len(s.keys), 'item')}, "
             f"{reversed_count} reversed"
             + (
                 f", min {s.min_answered:.0%} answered"

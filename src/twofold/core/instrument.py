@@ -44,6 +44,7 @@ __all__ = [
     "instrument_from_keys",
     "load_instrument",
     "load_keys",
+    "localized",
     "parse_instrument",
 ]
 
@@ -184,7 +185,7 @@ class ResponseScale:
 
     def label(self, value: int, lang: str) -> str:
         text = self.anchors.get(value)
-        return _pick(text, lang) if text else str(value)
+        return localized(text, lang) if text else str(value)
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ class Item:
     scale: ResponseScale
 
     def text_in(self, lang: str) -> str:
-        return _pick(self.text, lang)
+        return localized(self.text, lang)
 
 
 @dataclass(frozen=True)
@@ -354,10 +355,10 @@ class Instrument:
     def label(self, score_id: str, lang: str) -> str:
         for s in self.scales:
             if s.id == score_id:
-                return _pick(s.label, lang)
+                return localized(s.label, lang)
         for c in self.composites:
             if c.id == score_id:
-                return _pick(c.label, lang)
+                return localized(c.label, lang)
         raise KeyError(score_id)
 
     def norm(self, score_id: str) -> Norm | None:
@@ -420,7 +421,8 @@ class Instrument:
         return tuple(seen)
 
 
-def _pick(text: Mapping[str, str], lang: str) -> str:
+def localized(text: Mapping[str, str], lang: str) -> str:
+    """The text in ``lang`` (or its base language, then English, then any)."""
     if lang in text:
         return text[lang]
     base = lang.split("-")[0]

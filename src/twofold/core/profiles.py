@@ -21,7 +21,7 @@ from scipy.special import ndtr
 
 from twofold.core.instrument import Instrument
 from twofold.core.responses import Responses
-from twofold.core.scoring import Impute, ScoreTable, run_blocked, score
+from twofold.core.scoring import BlockScorer, Impute, ScoreTable, run_blocked
 
 __all__ = [
     "Z95",
@@ -49,8 +49,8 @@ class Profiles:
     scores: ScoreTable
     interval_ids: tuple[str, ...]
     sem: NDArray[np.float64]
-    lower: NDArray[np.float64]
-    upper: NDArray[np.float64]
+    lower: NDArray[np.float32]
+    upper: NDArray[np.float32]
     region_ids: tuple[str, ...]
     region: NDArray[np.int8]
     region_prob: NDArray[np.float64]
@@ -69,7 +69,7 @@ class Profiles:
     def n_people(self) -> int:
         return self.scores.n_people
 
-    def interval(self, score_id: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def interval(self, score_id: str) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         k = self.interval_ids.index(score_id)
         return self.lower[k], self.upper[k]
 
@@ -213,73 +213,94 @@ def profile(
     >>> p.region_names()[0] is not None
     True
     """
+    scorer: BlockScorer | None = None
     if scores is None:
-        scores = score(
+        scorer = BlockScorer(
             instrument, responses, min_answered=min_answered, impute=impute, centres=centres
         )
-    n = scores.n_people
-    interval_ids = tuple(sid for sid in scores.score_ids if instrument.norm(sid) is not None)
+        score_ids, values = scorer.score_ids, scorer.values
+    else:
+        score_ids, values = scores.score_ids, scores.values
+    n = responses.n_people
+    row_of = {sid: k for k, sid in enumerate(score_ids)}
+    interval_ids = tuple(sid for sid in score_ids if instrument.norm(sid) is not None)
     sem = np.array([instrument.norm(sid).sem for sid in interval_ids])  # type: ignore[union-attr]
-    lower = np.empty((len(interval_ids), n))
-    upper = np.empty((len(interval_ids), n))
-    source_rows = [scores.score_ids.index(sid) for sid in interval_ids]
+    # float32 bounds: 7 significant digits are ample for an interval whose width is itself an
+    # estimate, and halve the memory written (the cost that dominates for a million people).
+    lower = np.empty((len(interval_ids), n), dtype=np.float32)
+    upper = np.empty((len(interval_ids), n), dtype=np.float32)
     ranges = {s.id: (s.min, s.max) for s in instrument.scales}
     ranges.update({c.id: (c.min, c.max) for c in instrument.composites})
-    bounds = [ranges[sid] for sid in interval_ids]
+    interval_plan = [(row_of[sid], z * sem[k], *ranges[sid]) for k, sid in enumerate(interval_ids)]
 
     region_ids: tuple[str, ...] = ()
     region = np.full(n, -1, dtype=np.int8)
     cuts: dict[str, tuple[float, str]] = {}
-    lookup = np.zeros(4, dtype=np.int8)
     regions = instrument.regions
+    # code = 2 * (x high) + (y high) + 4 * (x or y missing) -> region index, -1 when missing
+    lookup = np.full(8, -1, dtype=np.int8)
+    axis_rows = (0, 0)
+    axis_sem = (np.nan, np.nan)
     if regions is not None:
         region_ids = tuple(r.id for r in regions.regions)
         cuts = {axis: instrument.cut(axis) for axis in (regions.x, regions.y)}
         for k, r in enumerate(regions.regions):
             lookup[2 * (r.when[regions.x] == "high") + (r.when[regions.y] == "high")] = k
+        axis_rows = (row_of[regions.x], row_of[regions.y])
+        norms = [instrument.norm(axis) for axis in (regions.x, regions.y)]
+        axis_sem = tuple(np.nan if nm is None else nm.sem for nm in norms)  # type: ignore[assignment]
     region_prob = np.empty((len(region_ids), n))
 
     flag_ids = tuple(f.id for f in instrument.flags)
     flags = np.empty((len(flag_ids), n), dtype=np.int8)
-    axis_sem = {}
-    if regions is not None:
-        for axis in (regions.x, regions.y):
-            norm = instrument.norm(axis)
-            axis_sem[axis] = norm.sem if norm is not None else np.nan
+    flag_plan = [(row_of[f.score], f.at_or_above) for f in instrument.flags]
 
     def work(rows: slice) -> None:
-        with np.errstate(
-            invalid="ignore", divide="ignore"
-        ):  # per thread: errstate is not inherited
-            _work(rows)
+        with np.errstate(invalid="ignore", divide="ignore"):  # per thread: not inherited
+            if scorer is not None:
+                scorer.block(rows)
+            _interpret(rows)
 
-    def _work(rows: slice) -> None:
-        for k, src in enumerate(source_rows):
-            x = scores.values[src, rows]
-            half = z * sem[k]
-            lo, hi = bounds[k]
-            np.clip(x - half, lo, hi, out=lower[k, rows])
-            np.clip(x + half, lo, hi, out=upper[k, rows])
+    def _interpret(rows: slice) -> None:
+        for k, (src, half, lo, hi) in enumerate(interval_plan):
+            x32 = values[src, rows].astype(np.float32)  # one cast, then float32 arithmetic
+            low = lower[k, rows]
+            np.subtract(x32, np.float32(half), out=low)
+            np.maximum(low, np.float32(lo), out=low)  # NaN stays NaN
+            up = upper[k, rows]
+            np.add(x32, np.float32(half), out=up)
+            np.minimum(up, np.float32(hi), out=up)
         if regions is not None:
-            x = scores[regions.x][rows]
-            y = scores[regions.y][rows]
+            x = values[axis_rows[0], rows]
+            y = values[axis_rows[1], rows]
             cx, cy = cuts[regions.x][0], cuts[regions.y][0]
-            code = lookup[2 * (x > cx) + (y > cy)]
-            code[np.isnan(x) | np.isnan(y)] = -1
-            region[rows] = code
-            px = ndtr((x - cx) / axis_sem[regions.x])
-            py = ndtr((y - cy) / axis_sem[regions.y])
+            dx = x - cx
+            dy = y - cy
+            missing = np.isnan(dx)
+            missing |= np.isnan(dy)
+            code = (dx > 0).view(np.int8) * np.int8(2)
+            code += (dy > 0).view(np.int8)
+            code += missing.view(np.int8) * np.int8(4)
+            region[rows] = lookup.take(code)
+            dx /= axis_sem[0]
+            dy /= axis_sem[1]
+            px = ndtr(dx)
+            py = ndtr(dy)
             for k, r in enumerate(regions.regions):
                 a = px if r.when[regions.x] == "high" else 1.0 - px
                 b = py if r.when[regions.y] == "high" else 1.0 - py
                 np.multiply(a, b, out=region_prob[k, rows])
-        for k, f in enumerate(instrument.flags):
-            v = scores[f.score][rows]
-            out = flags[k, rows]
-            out[:] = v >= f.at_or_above
-            out[np.isnan(v)] = -1
+        for k, (src, threshold) in enumerate(flag_plan):
+            v = values[src, rows]
+            # True - False = 1, False - False = 0, False - True (missing) = -1
+            np.subtract(
+                (v >= threshold).view(np.int8), np.isnan(v).view(np.int8), out=flags[k, rows]
+            )
 
     run_blocked(n, work)
+    if scores is None:
+        assert scorer is not None
+        scores = scorer.table()
 
     percentile_ids: tuple[str, ...] = ()
     percentiles = np.empty((0, n))

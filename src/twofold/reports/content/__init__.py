@@ -1,0 +1,1 @@
+"""Report content as data: the YAML files in this folder (see twofold.reports.texts)."""
