@@ -256,6 +256,7 @@ CASES = {
     "mediation_mlr": ("mediation", "hs", {"estimator": "MLR"}),
     "orthogonal_std_lv": ("orthogonal", "hs", {"std_lv": True}),
     "intercepts_ml": ("intercepts", "hs", {}),
+    "means_mlr": ("hs", "hs", {"meanstructure": True, "estimator": "MLR"}),
 }
 # lavaan stops short of the optimum on the political democracy model (see the fixtures'
 # README); elsewhere it converges to better than 1e-5.
