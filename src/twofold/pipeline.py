@@ -360,24 +360,22 @@ def _item_centres(path: Path, instrument: Instrument, options: ScoreOptions) -> 
     return stats.centres("mean" if options.impute == "mean" else "median")
 
 
-def couple_table(
-    path: str | Path,
-    instrument: Instrument,
-    couple_column: str,
-    options: ScoreOptions = ScoreOptions(),
-) -> tuple[pa.Table, Any]:
-    """Score a whole file and return one row per couple (and the couple results)."""
-    path = Path(path)
+def _profile_whole_file(
+    path: Path, instrument: Instrument, options: ScoreOptions, needed: dict[str, str]
+) -> tuple[pa.Table, Profiles]:
+    """Read a whole file, check the named columns exist (``{column: option}``), and profile it."""
     table = read_table(
         path,
         float_columns=set(instrument.item_ids),
         delimiter=options.delimiter,
         encoding=options.encoding,
+        other_as_text=True,
     )
     if table.num_rows == 0:
         raise UserError(f"{path.name}: the file has a header but no rows")
-    if couple_column not in table.schema.names:
-        raise UserError(f"{path.name}: no column {couple_column!r} for --couple-col")
+    for column, option in needed.items():
+        if column not in table.schema.names:
+            raise UserError(f"{path.name}: no column {column!r} for {option}")
     _check_columns(path, instrument, table.schema.names, options)
     try:
         responses = responses_from_batch(instrument, table)
@@ -387,6 +385,21 @@ def couple_table(
             [str(p) for p in exc.problems],
         ) from None
     prof = profile(instrument, responses, min_answered=options.min_answered, impute=options.impute)
+    return table, prof
+
+
+def couple_table(
+    path: str | Path,
+    instrument: Instrument,
+    couple_column: str,
+    options: ScoreOptions = ScoreOptions(),
+) -> tuple[pa.Table, Any]:
+    """Score a whole file and return one row per couple (and the couple results)."""
+    path = Path(path)
+    needed = {couple_column: "--couple-col"}
+    if options.id_column is not None:
+        needed[options.id_column] = "--id"
+    table, prof = _profile_whole_file(path, instrument, options, needed)
     raw_ids = table.column(couple_column).to_pylist()
     empty = [i + 1 for i, v in enumerate(raw_ids) if v is None or str(v).strip() == ""]
     if empty:
@@ -401,8 +414,6 @@ def couple_table(
     person_col = options.id_column
     cols: dict[str, Any] = {couple_column: pa.array(result.couple_ids.astype(str))}
     if person_col is not None:
-        if person_col not in table.schema.names:
-            raise UserError(f"{path.name}: no column {person_col!r} for --id")
         persons = table.column(person_col)
         cols["person_a"] = persons.take(pa.array(result.row_a))
         cols["person_b"] = persons.take(pa.array(result.row_b))
@@ -440,26 +451,10 @@ def change_table(
     profiles = []
     id_lists = []
     for path in (Path(before), Path(after)):
-        table = read_table(
-            path,
-            float_columns=set(instrument.item_ids),
-            delimiter=options.delimiter,
-            encoding=options.encoding,
-        )
-        if table.num_rows == 0:
-            raise UserError(f"{path.name}: the file has a header but no rows")
-        if id_column not in table.schema.names:
-            raise UserError(f"{path.name}: no column {id_column!r} for --id")
-        _check_columns(path, instrument, table.schema.names, options)
+        table, prof = _profile_whole_file(path, instrument, options, {id_column: "--id"})
         ids = np.array([str(v) for v in table.column(id_column).to_pylist()], dtype=object)
         _check_unique_ids(path, id_column, ids)
-        try:
-            responses = responses_from_batch(instrument, table)
-        except ResponseError as exc:
-            raise UserError(
-                f"{path.name}: problems in the answers", [str(p) for p in exc.problems]
-            ) from None
-        profiles.append(profile(instrument, responses, min_answered=options.min_answered))
+        profiles.append(prof)
         id_lists.append(ids)
     common, first, second = np.intersect1d(id_lists[0], id_lists[1], return_indices=True)
     if common.size == 0:

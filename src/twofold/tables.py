@@ -258,14 +258,21 @@ def read_table(
     float_columns: set[str] | None = None,
     delimiter: str | None = None,
     encoding: str = "utf-8",
+    other_as_text: bool = False,
 ) -> pa.Table:
-    """Read a whole data file into an Arrow table."""
+    """Read a whole data file into an Arrow table (see :func:`iter_batches` for the options)."""
     path = Path(path)
     fmt = file_format(path)
     _check_readable(path)
     if fmt in ("csv", "parquet"):
         batches = list(
-            iter_batches(path, float_columns=float_columns, delimiter=delimiter, encoding=encoding)
+            iter_batches(
+                path,
+                float_columns=float_columns,
+                delimiter=delimiter,
+                encoding=encoding,
+                other_as_text=other_as_text,
+            )
         )
         if fmt == "parquet":
             schema = pq.ParquetFile(path).schema_arrow
