@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -43,9 +44,14 @@ def language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_set_language(user=signed_in_user(request), language=lang)
     response = HttpResponseRedirect(target)
-    from django.conf import settings
-
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, samesite="Lax", max_age=31536000)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        lang,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+    )
     return response
 
 

@@ -19,7 +19,9 @@ django_stubs_ext.monkeypatch()
 WEB_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("TWOFOLD_DATA_DIR", str(Path.cwd() / "var")))
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+# Good enough on one's own machine; production.py refuses it.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its refusal carries every header above and runs before anything reads the body.
+    "twofold.web.limits.body_size_limit",
 ]
 
 ROOT_URLCONF = "twofold.web.config.urls"
@@ -139,13 +143,26 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# No script reads a cookie: htmx sends the CSRF token from the page (hx-headers), so every
+# cookie is HttpOnly. Lax keeps them off cross-site POSTs and embedded requests.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# No page takes more than a few kilobytes, and none takes a file (see twofold.web.limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TWOFOLD_MAX_REQUEST_BYTES", 64 * 1024, minimum=4096)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # A strict Content Security Policy: scripts and styles only from our own static files, never
 # inline; charts are inline SVG using presentation attributes, which CSP does not block.

@@ -5,6 +5,8 @@ from django.urls import include, path
 from twofold.web import views
 from twofold.web.accounts import views as account_views
 
+handler400 = "twofold.web.limits.bad_request"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),

@@ -161,6 +161,13 @@ ES = {
     "Where you can grow": "Dónde puedes crecer",
     "How to read these results": "Cómo leer estos resultados",
     "To talk about together": "Para conversar juntos",
+    "The form sent more fields (%(limit)s at most) than any page of Twofold has.": "El formulario envió más campos (%(limit)s como máximo) de los que tiene cualquier página de Twofold.",
+    "Twofold does not take files.": "Twofold no acepta archivos.",
+    "Nothing was saved.": "No se ha guardado nada.",
+    "Too large": "Demasiado grande",
+    "That request is too large": "Esa petición es demasiado grande",
+    "It holds %(size_kb)s KB; Twofold takes at most %(limit_kb)s KB in one request.": "Ocupa %(size_kb)s KB; Twofold acepta como máximo %(limit_kb)s KB en una petición.",
+    "Twofold takes at most %(limit_kb)s KB in one request.": "Twofold acepta como máximo %(limit_kb)s KB en una petición.",
 }
 
 
