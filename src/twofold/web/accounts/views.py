@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from twofold.web.accounts.access import signed_in_user
 from twofold.web.accounts.forms import DeleteAccountForm, LanguageForm, ProfileForm
+from twofold.web.accounts.selectors import user_has_second_factor, user_mfa_policy
 from twofold.web.accounts.services import user_delete, user_set_language, user_update
 
 
@@ -28,7 +29,15 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "form": form,
+            "mfa_policy": user_mfa_policy(user=user),
+            "has_second_factor": user_has_second_factor(user=user),
+        },
+    )
 
 
 @require_POST

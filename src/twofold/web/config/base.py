@@ -11,7 +11,14 @@ from pathlib import Path
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from twofold.web.config.env import env_bool, env_database, env_int, env_list, env_str
+from twofold.web.config.env import (
+    env_bool,
+    env_choices,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+)
 
 # Lets models and forms be written with type parameters (ModelForm[User]) at run time.
 django_stubs_ext.monkeypatch()
@@ -26,6 +33,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
+    "twofold.web.accounts.apps.AdminConfig",  # the Django admin, behind staff + a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "twofold.web.accounts",
     "twofold.web.couples",
@@ -52,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "twofold.web.accounts.middleware.second_factor_required",
     # Last, so its refusal carries every header above and runs before anything reads the body.
     "twofold.web.limits.body_size_limit",
 ]
@@ -116,6 +126,18 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes.
+# Anyone may turn it on; superusers must, and so must the roles listed in
+# TWOFOLD_MFA_REQUIRED_FOR (see accounts/selectors.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Twofold"
+MFA_ADAPTER = "twofold.web.accounts.adapter.MFAAdapter"
+TWOFOLD_MFA_REQUIRED_FOR = env_choices(
+    "TWOFOLD_MFA_REQUIRED_FOR", ["superusers"], choices={"superusers", "staff", "practitioners"}
+)
+# The Django admin's path; empty means one derived from the secret key (see accounts/admin_site.py).
+TWOFOLD_ADMIN_PATH = env_str("TWOFOLD_ADMIN_PATH", "")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

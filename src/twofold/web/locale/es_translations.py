@@ -168,6 +168,19 @@ ES = {
     "That request is too large": "Esa petición es demasiado grande",
     "It holds %(size_kb)s KB; Twofold takes at most %(limit_kb)s KB in one request.": "Ocupa %(size_kb)s KB; Twofold acepta como máximo %(limit_kb)s KB en una petición.",
     "Twofold takes at most %(limit_kb)s KB in one request.": "Twofold acepta como máximo %(limit_kb)s KB en una petición.",
+    "Profile": "Perfil",
+    "Role": "Función",
+    "Dates": "Fechas",
+    "second factor": "segundo factor",
+    "The admin needs two-factor authentication: set it up first.": "La administración requiere la verificación en dos pasos: actívala primero.",
+    "Your account must use two-factor authentication. Set up an authenticator app to go on.": "Tu cuenta debe usar la verificación en dos pasos. Configura una aplicación de autenticación para continuar.",
+    "practitioner": "profesional",
+    "A therapist or counsellor who works with couples. Set by an admin.": "Una persona terapeuta u orientadora que trabaja con parejas. Lo marca la administración.",
+    "Two-factor authentication": "Verificación en dos pasos",
+    "On: logging in asks for a code from your authenticator app.": "Activada: al iniciar sesión se pide un código de tu aplicación de autenticación.",
+    "Off. With it on, logging in also asks for a code from an app on your phone, so a stolen password is not enough.": "Desactivada. Si la activas, al iniciar sesión también se pide un código de una aplicación de tu teléfono, así que una contraseña robada no basta.",
+    "Your account can do more than a partner's account, so please turn it on.": "Tu cuenta puede hacer más que la de un miembro de una pareja, así que actívala, por favor.",
+    "Manage two-factor authentication": "Gestionar la verificación en dos pasos",
 }
 
 
