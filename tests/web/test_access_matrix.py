@@ -78,6 +78,7 @@ ADMIN_MODELS = {
     "accounts_user": {"add": 403},  # accounts come from signing up
     "account_emailaddress": {},
     "mfa_authenticator": {"add": 403},  # a second factor is made on its owner's phone
+    "couples_viewrecord": {"add": 403, "delete": 403},  # written by the app alone, kept
 }
 ADMIN_PAGES: dict[str, Row] = {
     f"admin:{model}_{page}": staff(
@@ -118,6 +119,7 @@ GET: dict[str, dict[str, int | str]] = {
     "couples:leave": POST_ONLY,
     "couples:sharing": POST_ONLY,
     "couples:report": MEMBERS,
+    "couples:view_log": MEMBERS,
     "assessments:start": SIGNED_IN,
     "assessments:step": SIGNED_IN_302,
     "assessments:answer": POST_ONLY,

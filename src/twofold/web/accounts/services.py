@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from twofold.web.accounts.models import User
-from twofold.web.couples.services import couple_leave
+from twofold.web.couples.services import couple_leave, couples_forget_for_deleted_user
 
 
 @transaction.atomic
@@ -25,9 +25,13 @@ def user_set_language(*, user: User, language: str) -> User:
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete the account and, by cascade, every answer, assessment, membership and invitation.
+    """Delete the account and, by cascade, every answer, assessment, membership, invitation,
+    email address and second factor.
 
-    The couple space ends first, so the partner's couple report closes with it.
+    The couple space ends first, so the partner's couple report closes with it. In the log of
+    who saw couple data the person becomes a pseudonym (the partner's log keeps its entries);
+    a couple space left with nobody in it goes entirely.
     """
     couple_leave(user=user)
+    couples_forget_for_deleted_user(user=user)
     user.delete()

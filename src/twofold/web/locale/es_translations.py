@@ -181,6 +181,20 @@ ES = {
     "Off. With it on, logging in also asks for a code from an app on your phone, so a stolen password is not enough.": "Desactivada. Si la activas, al iniciar sesión también se pide un código de una aplicación de tu teléfono, así que una contraseña robada no basta.",
     "Your account can do more than a partner's account, so please turn it on.": "Tu cuenta puede hacer más que la de un miembro de una pareja, así que actívala, por favor.",
     "Manage two-factor authentication": "Gestionar la verificación en dos pasos",
+    "couple space": "espacio de pareja",
+    "viewer": "quién lo vio",
+    "the couple report": "el informe de pareja",
+    "Who has seen your couple report": "Quién ha visto vuestro informe de pareja",
+    "Each time your couple report is shown, to you or to your partner, it is noted here: who saw it and when. A page that only said the report is not open yet shows nothing you shared, so it is not noted.": "Cada vez que vuestro informe de pareja se muestra, a ti o a tu pareja, queda anotado aquí: quién lo vio y cuándo. Una página que solo decía que el informe aún no está abierto no muestra nada de lo que compartisteis, así que no se anota.",
+    "Newest first, times in UTC. In all: %(total)s.": "Lo más reciente primero, horas en UTC. En total: %(total)s.",
+    "When": "Cuándo",
+    "Who": "Quién",
+    "What": "Qué",
+    "You": "Tú",
+    "A deleted account": "Una cuenta borrada",
+    "Only the latest %(shown)s are listed here; your data download has them all.": "Aquí solo aparecen las %(shown)s más recientes; la descarga de tus datos las incluye todas.",
+    "Nobody has seen your couple report yet.": "Nadie ha visto todavía vuestro informe de pareja.",
+    "Back to your couple space": "Volver a tu espacio de pareja",
 }
 
 
