@@ -110,7 +110,9 @@ GET: dict[str, dict[str, int | str]] = {
     "account_reset_password_from_key": ALL,
     "account_reset_password_done": ALL,
     "accounts:settings": SIGNED_IN,
-    "accounts:delete": SIGNED_IN_302,
+    "accounts:delete": SIGNED_IN_302,  # the password again first
+    "accounts:export_json": SIGNED_IN_302,  # the password again first
+    "accounts:export_csv": SIGNED_IN_302,
     "accounts:language": {**POST_ONLY, "anon": 405},
     "couples:space": SIGNED_IN,
     "couples:create": POST_ONLY,

@@ -1,4 +1,5 @@
-"""Two-factor authentication in the browser: turning it on, then logging in with a code."""
+"""In the browser: turning on two-factor authentication and logging in with a code; downloading
+one's data behind a fresh password."""
 
 from __future__ import annotations
 
@@ -46,3 +47,24 @@ def test_a_person_turns_on_an_authenticator_app_and_then_logs_in_with_it(
     log_in_with_code(ana, email="ana@example.org", secret=secret)
     ana.goto("/account/settings/")
     expect(page.locator("main")).to_contain_text("logging in asks for a code")
+
+
+def test_a_person_downloads_their_data_after_confirming_the_password(
+    people: dict[str, Person],
+) -> None:
+    import json
+
+    make_person("ana@example.org", "Ana")
+    ana = people["a"]
+    page = ana.page
+    log_in(ana, email="ana@example.org")
+    ana.goto("/account/settings/")
+    page.get_by_role("link", name="Download as one JSON file").click()
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    ana.axe()
+    page.fill("#id_password", PASSWORD)
+    with page.expect_download() as download:
+        submit_main_form(ana)
+    data = json.loads(download.value.path().read_text(encoding="utf-8"))
+    assert data["account"]["email"] == "ana@example.org"
+    assert download.value.suggested_filename.startswith("twofold-my-data-")
