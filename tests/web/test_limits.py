@@ -7,6 +7,7 @@ end.
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import tempfile
@@ -74,6 +75,19 @@ def test_a_file_over_the_limit_is_refused_too(answering: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_files_are_not_taken(answering: Client) -> None:
+    files = [io.BytesIO(b"a"), io.BytesIO(b"b")]
+    for k, f in enumerate(files):
+        f.name = f"f{k}.txt"
+    response = answering.post(
+        "/assessment/answer/", {"item": "hd_a_1", "hd_a_1": "5", "f0": files[0], "f1": files[1]}
+    )
+    assert response.status_code == 400
+    assert "Twofold does not take files." in response.content.decode()
+    assert Answer.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_too_many_fields_are_refused_with_400_saying_why_and_nothing_is_saved(
     answering: Client,
 ) -> None:
@@ -128,6 +142,25 @@ def test_the_server_answers_413_to_a_huge_declared_body_without_waiting_for_it(
         reply = s.recv(65536).decode(errors="replace")
         elapsed = time.monotonic() - started
     assert reply.startswith("HTTP/1.1 413"), reply[:200]
+    assert elapsed < 5
+
+
+@pytest.mark.slow
+def test_the_server_does_not_wait_for_a_chunked_body(port: int) -> None:
+    # Without Content-Length, Django under WSGI reads no body at all, so it cannot grow. The
+    # CSRF cookie makes Django look for the token in the form, i.e. read the body.
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.settimeout(10)
+        started = time.monotonic()
+        s.sendall(
+            b"POST /account/language/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Cookie: csrftoken=abcdefghijklmnopqrstuvwxyzABCDEF\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n400\r\n" + b"x" * 1024 + b"\r\n"
+        )  # ... and never the last chunk
+        reply = s.recv(65536).decode(errors="replace")
+        elapsed = time.monotonic() - started
+    assert reply.startswith("HTTP/1.1 403"), reply[:200]  # the form read as empty: no token
     assert elapsed < 5
 
 
