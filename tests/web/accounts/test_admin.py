@@ -67,3 +67,48 @@ def test_deleting_someone_in_the_admin_closes_their_couple_report(
     assert response.status_code == 302
     assert not User.objects.filter(pk=partner_b.pk).exists()
     assert couple_report_for(user=partner_a).state == "no_couple"
+
+
+def test_staff_who_may_change_accounts_cannot_make_themselves_superusers(
+    outsider: User,
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    from tests.web.conftest import make_person, turn_on_authenticator_app
+
+    sam = make_person("sam@example.org", "Sam")
+    sam.is_staff = True
+    sam.save(update_fields=["is_staff"])
+    sam.user_permissions.add(
+        Permission.objects.get(codename="change_user"),
+        Permission.objects.get(codename="view_user"),
+    )
+    client = log_in_with_second_factor(sam, turn_on_authenticator_app(sam))
+    url = reverse("admin:accounts_user_change", args=[sam.pk])
+    response = client.post(
+        url,
+        {
+            "email": sam.email,
+            "display_name": "Sam",
+            "language": "en",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 302
+    sam.refresh_from_db()
+    assert not sam.is_superuser
+    # The practitioner flag is theirs to set on others.
+    client.post(
+        reverse("admin:accounts_user_change", args=[outsider.pk]),
+        {
+            "email": outsider.email,
+            "display_name": outsider.display_name,
+            "language": "en",
+            "is_active": "on",
+            "is_practitioner": "on",
+        },
+    )
+    outsider.refresh_from_db()
+    assert outsider.is_practitioner

@@ -77,6 +77,14 @@ class UserAdmin(DjangoUserAdmin[User]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Only a superuser makes staff or superusers: staff who may change accounts could
+        # otherwise raise themselves.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ("is_staff", "is_superuser")
+        return fields
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         user_delete(user=obj)
 
