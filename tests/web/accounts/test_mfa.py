@@ -217,3 +217,22 @@ def test_a_partner_can_turn_it_off_again(partner_a: User) -> None:
     response = client.post("/accounts/2fa/totp/deactivate/", {})
     assert response.status_code == 302
     assert not user_has_second_factor(user=partner_a)
+
+
+def test_a_new_secret_key_with_the_old_one_as_fallback_keeps_authenticator_apps_working(
+    partner_a: User, settings: object
+) -> None:
+    secret = turn_on_authenticator_app(partner_a)
+    old = settings.SECRET_KEY  # type: ignore[attr-defined]
+    settings.SECRET_KEY = "a brand new key " * 4  # type: ignore[attr-defined]
+    settings.SECRET_KEY_FALLBACKS = [old]  # type: ignore[attr-defined]
+    log_in_with_second_factor(partner_a, secret)
+    settings.SECRET_KEY_FALLBACKS = []  # type: ignore[attr-defined]
+    cache.clear()
+    client = Client()
+    client.post("/accounts/login/", {"login": partner_a.email, "password": PASSWORD})
+    # Without the old key the secret cannot be read: the code is refused, saying why.
+    response = client.post(AUTHENTICATE, {"code": totp_code(secret)})
+    assert response.status_code == 200
+    assert "cannot be checked at the moment" in response.content.decode()
+    assert "_auth_user_id" not in client.session

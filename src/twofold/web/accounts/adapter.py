@@ -10,19 +10,23 @@ account that must have one.
 from __future__ import annotations
 
 import base64
+import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from twofold.web.accounts.models import User
 
 PENDING_INVITE = "pending_invitation"
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -49,7 +53,19 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
         return _fernet().encrypt(text.encode()).decode()
 
     def decrypt(self, encrypted_text: str) -> str:
-        return _fernet().decrypt(encrypted_text.encode()).decode()
+        try:
+            return _fernet().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken:
+            # Never fall back to an empty secret: codes made from it could be guessed.
+            logger.error(
+                "a second-factor secret cannot be decrypted: DJANGO_SECRET_KEY changed without "
+                "the old key in DJANGO_SECRET_KEY_FALLBACKS"
+            )
+            raise ValidationError(
+                _(
+                    "Your second factor cannot be checked at the moment. Please tell the site's admin."
+                )
+            ) from None
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         from twofold.web.accounts.selectors import FACTORS, user_mfa_policy

@@ -29,6 +29,8 @@ DATA_DIR = Path(env_str("TWOFOLD_DATA_DIR", str(Path.cwd() / "var")))
 # Good enough on one's own machine; production.py refuses it.
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+# Earlier keys, still accepted for signatures and for the encrypted second-factor secrets.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 

@@ -199,6 +199,7 @@ ES = {
     "Download everything Twofold holds about you: your account, every answer you gave (with the question and your answer in words), your results, your couple spaces and whether you shared, the invitations you made, and who has seen your couple report. Nothing of your partner's is in it but their name.": "Descarga todo lo que Twofold guarda sobre ti: tu cuenta, cada respuesta que diste (con la pregunta y tu respuesta en palabras), tus resultados, tus espacios de pareja y si compartiste, las invitaciones que hiciste y quién ha visto vuestro informe de pareja. De tu pareja no contiene nada salvo su nombre.",
     "Download as one JSON file": "Descargar en un archivo JSON",
     "Download as tables (CSV files in a zip)": "Descargar como tablas (archivos CSV en un zip)",
+    "Your second factor cannot be checked at the moment. Please tell the site's admin.": "Ahora mismo no se puede comprobar tu segundo factor. Avisa a la administración del sitio, por favor.",
 }
 
 
