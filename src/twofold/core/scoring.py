@@ -35,7 +35,7 @@ from twofold.core.responses import ItemStats, Responses
 __all__ = ["BlockScorer", "Impute", "ScoreTable", "blocks", "run_blocked", "score"]
 
 Impute = Literal["none", "mean", "median"]
-BLOCK_ROWS = 16_384
+BLOCK_ROWS = 32_768
 
 
 @dataclass(frozen=True)
