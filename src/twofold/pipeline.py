@@ -268,6 +268,7 @@ def score_file(
                         f"{path.name}: column(s) {', '.join(clash)} would be overwritten by scores; "
                         "rename them"
                     )
+                writer.statistics = carried  # min/max statistics for the input's own columns only
             offset = run.rows
             run.rows += batch.num_rows
             if options.id_column is not None:

@@ -399,10 +399,13 @@ class AtomicWriter:
     """Write a table file in batches; the target appears only when everything was written.
 
     Use as a context manager: an exception inside the block removes the temporary file.
+    ``statistics`` names the Parquet columns that get min/max statistics (all when None); computed
+    columns gain little from them and they cost a quarter of the writing time.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, statistics: list[str] | None = None) -> None:
         self.path = Path(path)
+        self.statistics = statistics
         self.format = file_format(self.path)
         if not self.path.parent.exists():
             raise UserError(f"{self.path}: the folder {self.path.parent} does not exist")
@@ -410,7 +413,6 @@ class AtomicWriter:
         self._writer: Any = None
         self._fh: Any = None
         self._pending: list[pa.RecordBatch] = []
-        self._first = True
 
     def __enter__(self) -> AtomicWriter:
         fd, tmp = tempfile.mkstemp(

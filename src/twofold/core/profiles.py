@@ -268,7 +268,8 @@ def profile(
                 scorer.block(rows)
             _interpret(rows)
 
-    from scipy.special import ndtr  # SciPy loads in ~0.3 s: only when a profile is computed
+    if regions is not None:
+        from scipy.special import ndtr  # SciPy loads in ~0.3 s: only when a map needs it
 
     def _interpret(rows: slice) -> None:
         if interval_ids:
