@@ -26,7 +26,11 @@ def free_port() -> int:
 
 
 class Server:
-    """``twofold serve --no-demo`` with the given environment, started by :meth:`start`."""
+    """``twofold serve`` with the given environment, started by :meth:`start`.
+
+    Without the demo couple unless ``demo``: then Ana (``ana@demo.twofold.invalid``) and Bruno
+    exist, with a password nobody knows.
+    """
 
     def __init__(
         self,
@@ -35,20 +39,22 @@ class Server:
         *,
         port: int | None = None,
         workers: int = 2,
+        demo: bool = False,
         name: str = "server",
     ) -> None:
         self.env = env
         self.workdir = workdir
         self.port = port or free_port()
         self.workers = workers
+        self.demo = demo
         self.log = workdir / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> float:
         """Start the server and wait until it answers; return how long that took (s)."""
         twofold = Path(sys.executable).with_name("twofold")
-        command = [str(twofold), "serve", "--no-demo", "--port", str(self.port)]
-        command += ["--workers", str(self.workers)]
+        command = [str(twofold), "serve", "--port", str(self.port)]
+        command += ["--workers", str(self.workers), "--demo" if self.demo else "--no-demo"]
         started = time.perf_counter()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "twofold.web.accounts",
     "twofold.web.couples",
     "twofold.web.assessments",
+    "twofold.web.ops",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,16 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", str(DATA_DIR / "twofold.sqlite3"))}
+
+# One cache shared by every worker process and every server: allauth counts failed logins in
+# it, and a limit must hold whichever process answers. The database is the store they all
+# share already; its table is made by the ops app's migration.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "twofold_cache",
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
