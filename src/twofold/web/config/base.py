@@ -123,6 +123,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
+# Behind a reverse proxy every request comes from the proxy's address, and the per-address
+# limits above would count all visitors together. With N proxies of ours in front, allauth
+# takes the client's address from the Nth entry from the right of X-Forwarded-For (which the
+# last proxy sets); with 0 it ignores that header, which a client could forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TWOFOLD_TRUSTED_PROXIES", 0, minimum=0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
