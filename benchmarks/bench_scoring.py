@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -96,7 +95,7 @@ def in_memory(rbi_path: Path, repeats: int) -> dict[str, object]:
 # ---- 2. end to end, one process per run ----------------------------------------------------
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 mode, src, out, keys = sys.argv[1:5]
 import numpy as np, pandas as pd
 start = time.perf_counter()
@@ -126,7 +125,9 @@ else:
         scores[name] = block.mean(axis=1)
     scores.to_parquet(out)
 elapsed = time.perf_counter() - start
-print(json.dumps({"seconds": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM is this process's own peak (ru_maxrss would include the parent's, inherited at fork)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps({"seconds": elapsed, "peak_rss_mb": hwm / 1024}))
 """
 
 
@@ -143,13 +144,10 @@ def run_child(mode: str, src: Path, keys: Path) -> dict[str, float]:
     return result
 
 
-def cli_wall(args: list[str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def cli_wall(args: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True)
-    return time.perf_counter() - start, max(
-        before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    ) / 1024
+    return time.perf_counter() - start
 
 
 def end_to_end(big: Path, keys: Path, rbi: Path, repeats: int) -> dict[str, dict[str, float]]:
@@ -173,7 +171,7 @@ def end_to_end(big: Path, keys: Path, rbi: Path, repeats: int) -> dict[str, dict
     }
     twofold = str(Path(PY).with_name("twofold"))
     out = DATA / "out_cli.parquet"
-    walls = [cli_wall([twofold, "score", str(rbi), "--out", str(out)])[0] for _ in range(repeats)]
+    walls = [cli_wall([twofold, "score", str(rbi), "--out", str(out)]) for _ in range(repeats)]
     summary["twofold score (CLI, rbi, whole process)"] = {"median_s": statistics.median(walls)}
     out.unlink(missing_ok=True)
     return summary
@@ -187,12 +185,9 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=5)
     a = ap.parse_args()
     big, keys, rbi = ensure_data(a.rows)
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    mem = in_memory(rbi, a.repeats)
-    print("\nIn memory (median of", a.repeats, "runs):")
-    print(json.dumps(mem, indent=1))
-    ratio = mem["numpy_means_only_s"] / mem["twofold_profile_s"]  # type: ignore[operator]
-    print(f"  twofold profile is {ratio:.1f}x the speed of the NumPy means-only baseline")
+    print(
+        f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; load {os.getloadavg()}"
+    )
     e2e = end_to_end(big, keys, rbi, a.repeats)
     print("\nEnd to end, Parquet -> Parquet (median of", a.repeats, "fresh processes):")
     for mode, fig in e2e.items():
@@ -200,6 +195,12 @@ def main() -> int:
     for kind in ("rbi", "keys"):
         speedup = e2e[f"pandas-{kind}"]["median_s"] / e2e[f"twofold-{kind}"]["median_s"]
         print(f"  {kind}: twofold is {speedup:.1f}x faster than the pandas way")
+    mem = in_memory(rbi, a.repeats)
+    print("\nIn memory (median of", a.repeats, "runs):")
+    print(json.dumps(mem, indent=1))
+    ratio = mem["numpy_means_only_s"] / mem["twofold_profile_s"]  # type: ignore[operator]
+    print(f"  twofold profile is {ratio:.1f}x the speed of the NumPy means-only baseline")
+    print(f"load at the end: {os.getloadavg()}")
     return 0
 
 

@@ -211,7 +211,9 @@ def test_the_map_draws_the_cut_lines_and_names_all_four_regions(
             left + (x_cut - 1) / 6 * (right - left), abs=0.011
         )
         drawn = " ".join(
-            " ".join(t.text or "" for t in e) for e in root.iter() if e.get("class") == "region"
+            " ".join(t.text or "" for t in e)
+            for e in root.iter()
+            if e.get("class") == "region-name"
         )
         for region in regions.regions:
             assert load_content().regions[region.id].name[lang] in drawn

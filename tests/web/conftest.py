@@ -1,7 +1,8 @@
 """The people every web test talks about, and helpers to bring them to a given state.
 
-``partner_a`` created the couple space, ``partner_b`` joined it through an invitation, and
-``outsider`` is a signed-up person who belongs to neither. Their states are built with the
+``partner_a`` created the couple space, ``partner_b`` joined it through an invitation,
+``outsider`` is a signed-up person who belongs to neither, and ``site_admin`` runs the site (a
+superuser with an authenticator app). Their states are built with the
 app's own services, never by writing rows directly.
 """
 
@@ -9,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pyotp
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 from django.test import Client
 
 from twofold.core import Instrument
@@ -104,3 +109,38 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def turn_on_authenticator_app(user: User) -> str:
+    """Give the person an authenticator app (and recovery codes) as allauth does; return its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """What the person's authenticator app shows now (pyotp: RFC 6238, as the apps compute it)."""
+    return pyotp.TOTP(secret).now()
+
+
+def log_in_with_second_factor(user: User, secret: str) -> Client:
+    """Log in through allauth's real forms: the password, then a code from the app."""
+    cache.clear()  # a code is accepted once; another test may have used this one
+    client = Client()
+    asked = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert asked.status_code == 302, asked
+    assert asked.url == "/accounts/2fa/authenticate/", asked.url
+    done = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert done.status_code == 302, done.content.decode()[:2000]
+    assert client.session.get("_auth_user_id") == str(user.pk)
+    return client
+
+
+@pytest.fixture
+def site_admin(db: None) -> tuple[User, str]:
+    """Rosa, a superuser with an authenticator app; returns her and the app's secret."""
+    rosa = make_person("rosa@example.org", "Rosa")
+    rosa.is_staff = rosa.is_superuser = True
+    rosa.save(update_fields=["is_staff", "is_superuser"])
+    return rosa, turn_on_authenticator_app(rosa)

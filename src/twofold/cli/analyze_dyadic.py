@@ -18,21 +18,20 @@ import typer
 from rich.table import Table
 
 from twofold.cli.app import analyze_app, console
-from twofold.core.agreement import Kappa, anova_icc, cohen_kappa, pairwise_icc
-from twofold.core.dyadic import (
-    APIM,
-    GLSAPIM,
-    BootstrapInterval,
-    Estimate,
-    LikelihoodRatioTest,
-    distinguishability_tests,
-    to_dyad,
-)
 from twofold.errors import UserError
 from twofold.tables import read_frame
 
-if TYPE_CHECKING:  # pandas loads when a command runs, not when the CLI starts
+if TYPE_CHECKING:  # pandas and SciPy load when a command runs, not when the CLI starts
     import pandas as pd
+
+    from twofold.core.agreement import Kappa
+    from twofold.core.dyadic import (
+        APIM,
+        GLSAPIM,
+        BootstrapInterval,
+        Estimate,
+        LikelihoodRatioTest,
+    )
 
 __all__ = ["agreement", "apim"]
 
@@ -195,6 +194,8 @@ def apim(
 ) -> None:
     """Actor-partner interdependence model: how each partner's x goes with their own y
     (actor effect) and with the other partner's y (partner effect)."""
+    from twofold.core.dyadic import APIM, GLSAPIM, distinguishability_tests, to_dyad
+
     if method not in ("sem", "gls"):
         raise UserError(f"--method must be sem or gls, not {method!r}")
     if role is None and not indistinguishable:
@@ -246,6 +247,8 @@ def _apim_json(
     y: str,
     distinguishable: bool,
 ) -> dict[str, Any]:
+    from twofold.core.dyadic import GLSAPIM
+
     k_names = [n for n in model.estimates_ if n.startswith("k")]
     return {
         "model": {
@@ -309,6 +312,8 @@ def _apim_table(
     distinguishable: bool,
     has_roles: bool,
 ) -> None:
+    from twofold.core.dyadic import APIM, GLSAPIM
+
     kind = "distinguishable" if distinguishable else "indistinguishable"
     if isinstance(model, GLSAPIM):
         how = f"multilevel (gls, {model.method}, compound symmetry)"
@@ -420,6 +425,8 @@ def agreement(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """How far two partners agree: Cohen's kappa, and intraclass correlations for numbers."""
+    from twofold.core.agreement import anova_icc, cohen_kappa, pairwise_icc
+
     if weights not in ("none", "linear", "quadratic"):
         raise UserError(f"--weights must be none, linear or quadratic, not {weights!r}")
     if a == b:

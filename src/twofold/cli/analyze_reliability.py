@@ -13,9 +13,8 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich import box
 from rich.table import Table
@@ -32,25 +31,18 @@ from twofold.cli.score import (
     MinAnsweredOpt,
     MinOpt,
 )
-from twofold.core import (
-    Alpha,
-    Instrument,
-    Omega,
-    ScaleCorrelations,
-    alpha,
-    build_norms,
-    bundled_instruments,
-    load_instrument,
-    omega,
-    scale_correlations,
-    with_norms,
-)
+from twofold.core import Instrument, bundled_instruments, load_instrument
 from twofold.core.instrument import Scale
-from twofold.core.norms import DEFAULT_PERCENTILES, MIN_FINAL_N
+from twofold.core.norms import DEFAULT_PERCENTILES, MIN_FINAL_N, build_norms, with_norms
 from twofold.core.responses import Responses
 from twofold.errors import UserError
 from twofold.pipeline import responses_from_batch, select_items
 from twofold.tables import read_table
+
+if TYPE_CHECKING:  # the statistics load pandas and SciPy; import them when a command runs
+    import pandas as pd
+
+    from twofold.core.reliability import Alpha, Omega, ScaleCorrelations
 
 __all__ = ["norms", "reliability"]
 
@@ -71,6 +63,8 @@ def _read_responses(
 
 
 def _frame(responses: Responses) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(responses.to_float(), columns=list(responses.items))
 
 
@@ -125,6 +119,8 @@ def reliability(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Alpha, G6, item analysis, omega and scale intercorrelations for every scale."""
+    from twofold.core.reliability import alpha, omega, scale_correlations
+
     how = _missing(missing)
     inst = select_items(resolve_instrument(instrument, keys, low, high), parse_forms(form))
     scales, notes = _scales(inst, from_keys=keys is not None)

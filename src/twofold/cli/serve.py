@@ -62,6 +62,8 @@ def serve(
     from granian import Granian
     from granian.constants import Interfaces
 
+    from twofold.web.limits import SERVER_LIMITS
+
     Granian(
         "twofold.web.config.wsgi:application",
         address=host,
@@ -71,8 +73,8 @@ def serve(
         # A few threads per worker: requests wait on the database, not the CPU, and the GIL
         # makes more threads useless.
         blocking_threads=4,
-        backpressure=64,
         respawn_failed_workers=True,
+        **SERVER_LIMITS,
     ).serve()
 
 

@@ -35,7 +35,6 @@ import yaml
 from numpy.typing import NDArray
 
 from twofold.core.instrument import Instrument, Norm, Norms, parse_instrument
-from twofold.core.reliability import alpha
 from twofold.core.responses import Responses
 from twofold.core.scoring import Impute, score
 
@@ -168,6 +167,8 @@ def build_norms(
             continue
         items = [column[item] for item in scale.items]
         try:
+            from twofold.core.reliability import alpha  # pandas and SciPy: load on use
+
             rel = alpha(
                 answers[:, items],
                 keys=[sign for _, sign in scale.keys],

@@ -360,7 +360,7 @@ def balance_map(
             for k, line in enumerate(lines)
         )
         body.append(
-            f"<text {_attrs({'class': 'region', 'font-size': 11, 'fill': '#333333', 'text-anchor': 'end' if right else 'start'})}>"
+            f"<text {_attrs({'class': 'region-name', 'font-size': 11, 'fill': '#333333', 'text-anchor': 'end' if right else 'start'})}>"
             f"{spans}</text>"
         )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.web.conftest import Finish
 from twofold.web.accounts.models import User
 from twofold.web.accounts.services import user_delete
-from twofold.web.couples.models import Invitation, Membership
+from twofold.web.couples.models import Couple, Invitation, Membership, ViewRecord
 from twofold.web.couples.selectors import couple_report_for, membership_active
 from twofold.web.couples.services import (
     CoupleError,
@@ -19,6 +19,7 @@ from twofold.web.couples.services import (
     couple_invite_create,
     couple_leave,
     couple_sharing_set,
+    couple_view_record,
 )
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,50 @@ def test_deleting_an_account_removes_its_data_and_closes_the_partners_report(
     assert not Assessment.objects.filter(user_id=partner_b.pk).exists()
     assert Answer.objects.filter(assessment__user=partner_a).exists()
     assert couple_report_for(user=partner_a).state == "no_couple"
+
+
+def test_a_view_is_recorded_with_who_when_and_which_space(couple: tuple[User, User]) -> None:
+    partner_a, _ = couple
+    space = membership_active(user=partner_a)
+    assert space is not None
+    before = timezone.now()
+    record = couple_view_record(couple=space.couple, viewer=partner_a)
+    assert (record.couple_id, record.viewer_id, record.what) == (
+        space.couple_id,
+        partner_a.pk,
+        ViewRecord.What.COUPLE_REPORT,
+    )
+    assert before <= record.at <= timezone.now()
+
+
+def test_deleting_an_account_leaves_its_views_in_the_partners_log_under_one_pseudonym(
+    couple: tuple[User, User],
+) -> None:
+    partner_a, partner_b = couple
+    space = membership_active(user=partner_a)
+    assert space is not None
+    for viewer in (partner_b, partner_a, partner_b):
+        couple_view_record(couple=space.couple, viewer=viewer)
+    user_delete(user=partner_b)
+    records = list(ViewRecord.objects.filter(couple=space.couple))
+    assert len(records) == 3
+    gone = [r for r in records if r.viewer_id is None]
+    assert len(gone) == 2
+    assert len({r.viewer_pseudonym for r in gone}) == 1
+    assert gone[0].viewer_pseudonym.startswith("deleted-")
+    assert "bruno" not in gone[0].viewer_pseudonym.lower()
+    assert [r.viewer_id for r in records if r.viewer_id] == [partner_a.pk]
+
+
+def test_a_couple_space_nobody_belongs_to_any_more_goes_with_its_log(
+    couple: tuple[User, User],
+) -> None:
+    partner_a, partner_b = couple
+    space = membership_active(user=partner_a)
+    assert space is not None
+    couple_view_record(couple=space.couple, viewer=partner_a)
+    user_delete(user=partner_b)
+    assert Couple.objects.filter(pk=space.couple_id).exists()  # still Ana's
+    user_delete(user=partner_a)
+    assert not Couple.objects.filter(pk=space.couple_id).exists()
+    assert not ViewRecord.objects.exists()

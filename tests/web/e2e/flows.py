@@ -147,3 +147,18 @@ def share_results(person: Person) -> None:
     page.locator("form[action='/couple/sharing/'] button[name=share][value=yes]").click()
     page.wait_for_url("**/couple/report/")
     person.axe()
+
+
+def log_in_with_code(person: Person, *, email: str, secret: str) -> None:
+    """Log in with the password, then the code the authenticator app shows."""
+    import pyotp
+
+    person.goto("/accounts/login/")
+    person.page.fill("#id_login", email)
+    person.page.fill("#id_password", PASSWORD)
+    submit_main_form(person)
+    person.page.wait_for_url("**/accounts/2fa/authenticate/")
+    person.axe()
+    person.page.fill("#id_code", pyotp.TOTP(secret).now())
+    person.page.get_by_role("button", name="Sign In").click()  # the other one cancels
+    person.page.wait_for_url(person.base_url + "/")

@@ -1,4 +1,4 @@
-"""People: an account is an email address, a name the partner sees, and a language."""
+"""People: an account is an email address, a name the partner sees, a language, and a role."""
 
 from __future__ import annotations
 
@@ -38,6 +38,13 @@ class User(AbstractUser):
         help_text=_("How your partner will see you in Twofold."),
     )
     language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, default="en")
+    # Set by an admin. Practitioners will work with couples who invite them; for now the flag
+    # only decides how strongly the account is asked to use two-factor authentication.
+    is_practitioner = models.BooleanField(
+        _("practitioner"),
+        default=False,
+        help_text=_("A therapist or counsellor who works with couples. Set by an admin."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

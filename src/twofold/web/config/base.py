@@ -11,7 +11,14 @@ from pathlib import Path
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from twofold.web.config.env import env_bool, env_database, env_int, env_list, env_str
+from twofold.web.config.env import (
+    env_bool,
+    env_choices,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+)
 
 # Lets models and forms be written with type parameters (ModelForm[User]) at run time.
 django_stubs_ext.monkeypatch()
@@ -19,11 +26,16 @@ django_stubs_ext.monkeypatch()
 WEB_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("TWOFOLD_DATA_DIR", str(Path.cwd() / "var")))
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+# Good enough on one's own machine; production.py refuses it.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+# Earlier keys, still accepted for signatures and for the encrypted second-factor secrets.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
+    "twofold.web.accounts.apps.AdminConfig",  # the Django admin, behind staff + a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "twofold.web.accounts",
     "twofold.web.couples",
@@ -51,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "twofold.web.accounts.middleware.second_factor_required",
+    # Last, so its refusal carries every header above and runs before anything reads the body.
+    "twofold.web.limits.body_size_limit",
 ]
 
 ROOT_URLCONF = "twofold.web.config.urls"
@@ -129,6 +145,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
 # last proxy sets); with 0 it ignores that header, which a client could forge.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TWOFOLD_TRUSTED_PROXIES", 0, minimum=0)
 
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes.
+# Anyone may turn it on; superusers must, and so must the roles listed in
+# TWOFOLD_MFA_REQUIRED_FOR (see accounts/selectors.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Twofold"
+MFA_ADAPTER = "twofold.web.accounts.adapter.MFAAdapter"
+TWOFOLD_MFA_REQUIRED_FOR = env_choices(
+    "TWOFOLD_MFA_REQUIRED_FOR", ["superusers"], choices={"superusers", "staff", "practitioners"}
+)
+# The Django admin's path; empty means one derived from the secret key (see accounts/admin_site.py).
+TWOFOLD_ADMIN_PATH = env_str("TWOFOLD_ADMIN_PATH", "")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
@@ -155,13 +183,26 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# No script reads a cookie: htmx sends the CSRF token from the page (hx-headers), so every
+# cookie is HttpOnly. Lax keeps them off cross-site POSTs and embedded requests.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# No page takes more than a few kilobytes, and none takes a file (see twofold.web.limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TWOFOLD_MAX_REQUEST_BYTES", 64 * 1024, minimum=4096)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # A strict Content Security Policy: scripts and styles only from our own static files, never
 # inline; charts are inline SVG using presentation attributes, which CSP does not block.

@@ -12,7 +12,15 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["env_bool", "env_database", "env_int", "env_list", "env_str"]
+__all__ = [
+    "env_bool",
+    "env_choices",
+    "env_database",
+    "env_int",
+    "env_list",
+    "env_secret_key",
+    "env_str",
+]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -61,6 +69,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def env_choices(name: str, default: list[str], *, choices: set[str]) -> list[str]:
+    """A comma-separated list whose every entry must be one of ``choices``."""
+    values = env_list(name, default)
+    unknown = [v for v in values if v not in choices]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{name}: {', '.join(map(repr, unknown))} is not one of: {', '.join(sorted(choices))}"
+        )
+    return values
+
+
+def env_secret_key(name: str, *, refused: set[str]) -> str:
+    """A required secret key that is long and random enough to sign sessions and links.
+
+    Django's own rule (``check --deploy``) is at least 50 characters and 5 different ones; a
+    value in ``refused`` (the development key) or Django's generated ``django-insecure-`` keys
+    are refused too. The message never repeats the value.
+    """
+    value = env_str(name)
+    how = "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    if value in refused or value.startswith("django-insecure-"):
+        raise ImproperlyConfigured(f"{name} is the development key; set a random one ({how})")
+    if len(value) < 50 or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"{name} is too short or too simple ({len(value)} characters, "
+            f"{len(set(value))} different): use at least 50 random characters ({how})"
+        )
+    return value
 
 
 def env_database(name: str, default_sqlite_path: str) -> dict[str, Any]:

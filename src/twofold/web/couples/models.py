@@ -1,4 +1,5 @@
-"""A couple space: two people, who joined it, whether each shares results, and invitations.
+"""A couple space: two people, who joined it, whether each shares results, invitations, and who
+has seen its shared data.
 
 A person belongs to at most one *active* membership (a database constraint). When either
 partner leaves, the space ends for both: every membership turns inactive, and with it every
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Couple(models.Model):
@@ -59,3 +61,28 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class ViewRecord(models.Model):
+    """Someone saw a couple space's shared data: who, when, which space, what.
+
+    Written only when couple-level data was shown (the couple report once it is open), never for
+    a page that said "not yet" — see :func:`twofold.web.couples.services.couple_view_record`.
+    Entries are never changed or deleted while the space exists; when a viewer deletes their
+    account, the entry keeps its place and time and the viewer becomes a pseudonym
+    (``viewer_pseudonym``, random, the same for all of that person's entries).
+    """
+
+    class What(models.TextChoices):
+        COUPLE_REPORT = "couple_report", _("the couple report")
+
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="views")
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    viewer_pseudonym = models.CharField(max_length=40, blank=True)
+    what = models.CharField(max_length=30, choices=What.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]

@@ -19,11 +19,12 @@ from twofold.web.assessments.selectors import (
     assessment_latest_complete,
     assessment_profile,
 )
-from twofold.web.couples.models import Couple, Invitation, Membership
+from twofold.web.couples.models import Couple, Invitation, Membership, ViewRecord
 
 __all__ = [
     "CoupleReportAccess",
     "couple_report_for",
+    "couple_views",
     "invitation_by_token",
     "invitation_pending",
     "membership_active",
@@ -127,3 +128,9 @@ def couple_report_for(*, user: User) -> CoupleReportAccess:
         my_answers=assessment_answers(assessment=mine),
         partner_answers=assessment_answers(assessment=theirs),
     )
+
+
+def couple_views(*, couple: Couple, limit: int = 200) -> tuple[list[ViewRecord], int]:
+    """The latest entries of the space's view log (newest first), and how many there are."""
+    records = ViewRecord.objects.filter(couple=couple).select_related("viewer")
+    return list(records[:limit]), records.count()

@@ -1,4 +1,5 @@
-"""Writes about couple spaces: create, invite, join, share or stop sharing, leave."""
+"""Writes about couple spaces: create, invite, join, share or stop sharing, leave, and the log of
+who saw a couple's shared data."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twofold.web.accounts.models import User
-from twofold.web.couples.models import Couple, Invitation, Membership
+from twofold.web.couples.models import Couple, Invitation, Membership, ViewRecord
 from twofold.web.couples.selectors import (
     invitation_by_token,
     membership_active,
@@ -26,6 +27,8 @@ __all__ = [
     "couple_invite_create",
     "couple_leave",
     "couple_sharing_set",
+    "couple_view_record",
+    "couples_forget_for_deleted_user",
 ]
 
 
@@ -138,3 +141,39 @@ def couple_leave(*, user: User) -> None:
     Invitation.objects.filter(couple_id=membership.couple_id, used_at__isnull=True).update(
         revoked_at=now
     )
+
+
+def couple_view_record(
+    *, couple: Couple, viewer: User, what: ViewRecord.What = ViewRecord.What.COUPLE_REPORT
+) -> ViewRecord:
+    """Log that ``viewer`` was shown ``couple``'s shared data (call it only when it was shown).
+
+    Why only then. The log is there so each partner knows who has seen what they chose to
+    share; a page that showed nothing shared ("not yet") exposed nothing to account for. And a
+    "not yet" entry could not be written safely: the viewer's own reason for "not yet" may be
+    their safety answer (model §6), which must never reach the partner, and even an entry with
+    no reason would tell the partner when the other kept checking a closed report. So the log
+    of a couple where one partner gave a safety answer reads exactly as when that partner has
+    not chosen to share: no entries since the report closed.
+    """
+    return ViewRecord.objects.create(couple=couple, viewer=viewer, what=what)
+
+
+@transaction.atomic
+def couples_forget_for_deleted_user(*, user: User) -> None:
+    """Before ``user`` is deleted: pseudonymise them in the view log; drop spaces left empty.
+
+    A space the partner still belongs to keeps its log for the partner, with this person's
+    entries under one random pseudonym. A space nobody else belongs to is deleted with its
+    invitations and log: it no longer belongs to anyone.
+    """
+    ViewRecord.objects.filter(viewer=user).update(
+        viewer=None, viewer_pseudonym=f"deleted-{secrets.token_hex(4)}"
+    )
+    couple_ids = set(Membership.objects.filter(user=user).values_list("couple_id", flat=True))
+    shared = set(
+        Membership.objects.filter(couple_id__in=couple_ids)
+        .exclude(user=user)
+        .values_list("couple_id", flat=True)
+    )
+    Couple.objects.filter(pk__in=couple_ids - shared).delete()

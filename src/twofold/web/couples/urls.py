@@ -13,4 +13,5 @@ urlpatterns = [
     path("leave/", views.leave, name="leave"),
     path("sharing/", views.sharing, name="sharing"),
     path("report/", views.report, name="report"),
+    path("log/", views.view_log, name="view_log"),
 ]

@@ -17,6 +17,7 @@ from twofold.web.couples.forms import ConfirmForm, InviteEmailForm, SharingForm
 from twofold.web.couples.reports import couple_report_context
 from twofold.web.couples.selectors import (
     couple_report_for,
+    couple_views,
     invitation_by_token,
     invitation_pending,
     membership_active,
@@ -29,6 +30,7 @@ from twofold.web.couples.services import (
     couple_invite_create,
     couple_leave,
     couple_sharing_set,
+    couple_view_record,
     invitation_problem,
 )
 
@@ -159,8 +161,18 @@ def sharing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    member_of_a_couple(request)
+    membership = member_of_a_couple(request)
     user = signed_in_user(request)
     access = couple_report_for(user=user)
     context = couple_report_context(access, viewer=user)
+    if access.state == "open":
+        couple_view_record(couple=membership.couple, viewer=user)
     return render(request, "couples/report.html", context)
+
+
+@login_required
+def view_log(request: HttpRequest) -> HttpResponse:
+    """Who has seen this couple space's shared data, and when: for both partners to check."""
+    membership = member_of_a_couple(request)
+    records, total = couple_views(couple=membership.couple)
+    return render(request, "couples/view_log.html", {"records": records, "total": total})
