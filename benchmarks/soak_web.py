@@ -38,9 +38,10 @@ from bench_web import Person, answer
 WINDOW = 30.0
 
 
-def server_rss_mb(group: int) -> float:
-    """Resident memory of every process in the process group, in MB."""
-    total = 0
+def server_rss_mb(group: int) -> tuple[float, float]:
+    """Resident memory of the process group in MB: all its processes, and the workers alone
+    (every process but the group's leader, the ``twofold serve`` main process)."""
+    total = workers = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -49,10 +50,23 @@ def server_rss_mb(group: int) -> float:
                 continue
             for line in (entry / "status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    kb = int(line.split()[1])
+                    total += kb
+                    workers += kb if int(entry.name) != group else 0
         except (ProcessLookupError, FileNotFoundError, PermissionError):
             continue
-    return total / 1024
+    return total / 1024, workers / 1024
+
+
+def slope_per_minute(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, value) points, per minute."""
+    if len(points) < 2:
+        return float("nan")
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return 60 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -72,7 +86,7 @@ class Soak:
         self.answers: list[tuple[float, float]] = []  # (time since start, latency)
         self.errors: list[tuple[float, str]] = []
         self.probes: list[tuple[float, float]] = []
-        self.rss: list[tuple[float, float]] = []
+        self.rss: list[tuple[float, float, float]] = []  # (time, all processes, workers)
 
     def person(self, k: int, person: Person, think: tuple[float, float]) -> None:
         rng = random.Random(k)
@@ -112,7 +126,7 @@ class Soak:
 
     def sample_memory(self) -> None:
         while time.perf_counter() < self.end:
-            self.rss.append((time.perf_counter() - self.start, server_rss_mb(self.group)))
+            self.rss.append((time.perf_counter() - self.start, *server_rss_mb(self.group)))
             time.sleep(1.0)
 
     def windows(self, warmup: float) -> list[dict[str, float]]:
@@ -121,7 +135,8 @@ class Soak:
         while t + WINDOW <= self.end - self.start + 1e-6:
             inside = [took for at, took in self.answers if t <= at < t + WINDOW]
             probes = [took for at, took in self.probes if t <= at < t + WINDOW]
-            rss = [mb for at, mb in self.rss if t <= at < t + WINDOW]
+            rss = [mb for at, mb, _ in self.rss if t <= at < t + WINDOW]
+            workers = [mb for at, _, mb in self.rss if t <= at < t + WINDOW]
             rows.append(
                 {
                     "from_s": t,
@@ -134,6 +149,7 @@ class Soak:
                     "healthz_p50_ms": percentile(probes, 0.50),
                     "rss_mb": statistics.fmean(rss) if rss else float("nan"),
                     "rss_max_mb": max(rss, default=float("nan")),
+                    "workers_rss_mb": statistics.fmean(workers) if workers else float("nan"),
                 }
             )
             t += WINDOW
@@ -218,14 +234,14 @@ def main() -> None:
     rows = soak.windows(args.warmup)
     print(
         f"{'window':>9} {'answers':>7} {'err':>4} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'max ms':>7} {'healthz p50':>11} {'RSS MB':>7}"
+        f"{'max ms':>7} {'healthz p50':>11} {'RSS MB':>7} {'workers':>7}"
     )
     for r in rows:
         span = f"{r['from_s'] - args.warmup:.0f}-{r['from_s'] - args.warmup + WINDOW:.0f} s"
         print(
             f"{span:>9} {r['answers']:7.0f} {r['errors']:4.0f} {r['p50_ms']:7.1f} "
             f"{r['p95_ms']:7.1f} {r['p99_ms']:7.1f} {r['max_ms']:7.1f} "
-            f"{r['healthz_p50_ms']:11.1f} {r['rss_mb']:7.1f}"
+            f"{r['healthz_p50_ms']:11.1f} {r['rss_mb']:7.1f} {r['workers_rss_mb']:7.1f}"
         )
     first, last = rows[:2], rows[-2:]
 
@@ -236,10 +252,15 @@ def main() -> None:
     rss_growth = mean("rss_mb", last) / mean("rss_mb", first)
     errors = len(soak.errors)
     total = len(soak.answers)
+    counted = [(at, mb) for at, mb, _ in soak.rss if at >= args.warmup]
+    second_half = [(at, mb) for at, mb in counted if at >= args.warmup + 30 * args.minutes]
+    rss_slope = slope_per_minute(counted)
+    rss_slope_late = slope_per_minute(second_half)
     print(
         f"{total} answers saved, {errors} errors; last two windows vs first two: "
         f"p95 x{p95_growth:.2f}, RSS x{rss_growth:.3f} "
-        f"({mean('rss_mb', first):.1f} -> {mean('rss_mb', last):.1f} MB)"
+        f"({mean('rss_mb', first):.1f} -> {mean('rss_mb', last):.1f} MB); RSS trend "
+        f"{rss_slope:+.2f} MB/min over the run, {rss_slope_late:+.2f} MB/min in its second half"
     )
     steady = errors == 0 and p95_growth <= 1.5 and rss_growth <= 1.05
     print(
@@ -258,6 +279,8 @@ def main() -> None:
                     "answers": total,
                     "p95_growth": p95_growth,
                     "rss_growth": rss_growth,
+                    "rss_mb_per_min": rss_slope,
+                    "rss_mb_per_min_second_half": rss_slope_late,
                 },
                 indent=2,
             )

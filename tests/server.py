@@ -112,19 +112,6 @@ class Server:
         except ProcessLookupError:
             pass
 
-    def pids(self) -> list[int]:
-        """Every live process of the server's group (the main process and its workers)."""
-        assert self.process is not None
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    if os.getpgid(int(entry.name)) == self.process.pid:
-                        found.append(int(entry.name))
-                except ProcessLookupError:
-                    continue
-        return found
-
     def tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
