@@ -1,4 +1,4 @@
-"""Shared fixtures: committed reference data and small instruments."""
+"""Shared fixtures (committed reference data, small instruments) and the ``database`` marker."""
 
 from __future__ import annotations
 
@@ -12,6 +12,29 @@ from twofold.core import Instrument, load_instrument
 Answers = dict[str, int | None]
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# pytest-django's fixtures that open the database. A test that uses one, directly or through
+# another fixture (``partner_a`` needs ``db``), is marked ``database``: `make test` runs those
+# again on PostgreSQL, and only those, since the rest cannot depend on the backend.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m database` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        uses = DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if uses or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.database)
+
+
 INSTRUMENTS = FIXTURES / "instruments"
 
 

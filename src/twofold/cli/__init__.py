@@ -17,6 +17,7 @@ from twofold.cli import (  # noqa: F401  isort: skip
     analyze_cfa,
     analyze_dyadic,
     analyze_reliability,
+    backup,
     demo,
     instrument,
     score,

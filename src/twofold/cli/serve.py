@@ -7,6 +7,7 @@ import os
 import typer
 
 from twofold.cli.app import app, console
+from twofold.errors import UserError
 
 
 @app.command()
@@ -14,13 +15,25 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(2, min=1, help="Worker processes (one per core is a good start)."),
-    demo: bool = typer.Option(True, help="Load the demo couple and print its logins."),
+    demo: bool | None = typer.Option(
+        None,
+        help="Load the demo couple and print its logins (default: only with the development "
+        "settings, twofold.web.config.base).",
+        show_default=False,
+    ),
+    migrate: bool = typer.Option(
+        True,
+        help="Bring the database up to date first. With several servers on one database, let "
+        "one migrate and start the others with --no-migrate.",
+    ),
     settings: str = typer.Option(
         "twofold.web.config.base", envvar="DJANGO_SETTINGS_MODULE", help="Django settings module."
     ),
 ) -> None:
     """Serve the web app (SQLite in var/ by default, PostgreSQL with DATABASE_URL)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = settings
+    if demo is None:
+        demo = settings == "twofold.web.config.base"
     import django
     from django.conf import settings as django_settings
     from django.core.management import call_command
@@ -29,7 +42,10 @@ def serve(
     data_dir = django_settings.DATABASES["default"]["NAME"]
     if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         os.makedirs(os.path.dirname(str(data_dir)) or ".", exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0)
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    else:
+        _check_migrated()
     call_command("collectstatic", interactive=False, verbosity=0)
     console.print(
         f"database ready ({django_settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
@@ -60,3 +76,15 @@ def serve(
         respawn_failed_workers=True,
         **SERVER_LIMITS,
     ).serve()
+
+
+def _check_migrated() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise UserError(
+            "the database is not up to date with this version of Twofold: run "
+            "`python -m twofold.web migrate` once (or start one server without --no-migrate)"
+        )

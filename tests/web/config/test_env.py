@@ -71,3 +71,18 @@ def test_the_sqlite_connection_really_runs_in_wal_mode() -> None:
     with connection.cursor() as cursor:
         assert cursor.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert cursor.execute("PRAGMA busy_timeout").fetchone() == (20000,)
+        assert cursor.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+
+
+def test_sqlite_may_flush_less_often_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("TWOFOLD_SQLITE_SYNCHRONOUS", "normal")
+    config = env_database("DATABASE_URL", "/tmp/x.sqlite3")
+    assert "synchronous=NORMAL" in config["OPTIONS"]["init_command"]
+
+
+def test_an_unknown_sqlite_flush_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("TWOFOLD_SQLITE_SYNCHRONOUS", "OFF")
+    with pytest.raises(ImproperlyConfigured, match="TWOFOLD_SQLITE_SYNCHRONOUS"):
+        env_database("DATABASE_URL", "/tmp/x.sqlite3")

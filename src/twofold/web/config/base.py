@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "twofold.web.accounts",
     "twofold.web.couples",
     "twofold.web.assessments",
+    "twofold.web.ops",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,16 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", str(DATA_DIR / "twofold.sqlite3"))}
+
+# One cache shared by every worker process and every server: allauth counts failed logins in
+# it, and a limit must hold whichever process answers. The database is the store they all
+# share already; its table is made by the ops app's migration.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "twofold_cache",
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -128,6 +139,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
+# Behind a reverse proxy every request comes from the proxy's address, and the per-address
+# limits above would count all visitors together. With N proxies of ours in front, allauth
+# takes the client's address from the Nth entry from the right of X-Forwarded-For (which the
+# last proxy sets); with 0 it ignores that header, which a client could forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TWOFOLD_TRUSTED_PROXIES", 0, minimum=0)
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes.
 # Anyone may turn it on; superusers must, and so must the roles listed in

@@ -108,24 +108,39 @@ def env_database(name: str, default_sqlite_path: str) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": default_sqlite_path,
-            "OPTIONS": _SQLITE_OPTIONS,
+            "OPTIONS": _sqlite_options(),
         }
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a database URL I understand: {exc}") from None
     if config.get("ENGINE") == "django.db.backends.sqlite3":
-        config["OPTIONS"] = _SQLITE_OPTIONS
+        config["OPTIONS"] = _sqlite_options()
     return config
 
 
-# WAL lets readers work while one writer commits; IMMEDIATE transactions take the write lock at
-# BEGIN so two concurrent writers queue on busy_timeout instead of failing with "database is
-# locked" when one upgrades a read lock.
-_SQLITE_OPTIONS: dict[str, Any] = {
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-    "init_command": (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
-    ),
-}
+def _sqlite_options() -> dict[str, Any]:
+    """WAL, IMMEDIATE transactions, a busy timeout, and how hard each commit is flushed.
+
+    WAL lets readers work while one writer commits; IMMEDIATE transactions take the write lock
+    at BEGIN so two concurrent writers queue on busy_timeout instead of failing with "database
+    is locked" when one upgrades a read lock.
+
+    ``synchronous``: a commit is in the WAL file (the operating system's cache) before the
+    request is answered, so killing the server loses nothing either way. FULL also flushes the
+    WAL to the disk at every commit, so a power cut or a kernel crash cannot take back an
+    answer that was acknowledged; NORMAL flushes only at checkpoints (faster on slow disks, but
+    the last commits before a power cut may be rolled back). See docs/self-hosting.md.
+    """
+    synchronous = env_str("TWOFOLD_SQLITE_SYNCHRONOUS", "FULL").upper()
+    if synchronous not in {"FULL", "NORMAL"}:
+        raise ImproperlyConfigured(
+            f"TWOFOLD_SQLITE_SYNCHRONOUS={synchronous!r} must be FULL or NORMAL"
+        )
+    return {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=20000;"
+        ),
+    }

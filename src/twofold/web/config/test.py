@@ -32,6 +32,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": DATABASES["default"]["NAME"]}
+else:
+    # One test database per run, so two runs against one server (two checkouts, two CI jobs)
+    # do not drop each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = None  # type: ignore[assignment]

@@ -1,0 +1,1 @@
+"""Running Twofold: the cache every worker and server shares, backups and restores."""
