@@ -2,8 +2,8 @@
 
 The URLs come from the URLconf itself, so a new URL without a row in the table below fails the
 test: nobody can add a page and forget to decide who may see it. The world: Ana and Bruno share a
-couple space, both finished and both share (the couple report is open), Ana has a check-in
-open and Bruno took one yesterday; Olga finished her own
+couple space, both finished and both share (the couple report is open), Ana took a check-in
+yesterday and has another open; Olga finished her own
 questionnaire and belongs to no couple; Rosa runs the site (a superuser who logged in with her
 password and a code from her authenticator app) and has not answered. "login" means a redirect
 to the login page.
@@ -132,7 +132,7 @@ GET: dict[str, dict[str, int | str]] = {
     "assessments:answer": POST_ONLY,
     "assessments:finish": POST_ONLY,
     "assessments:results": {**SIGNED_IN, "admin": 404},  # Rosa has not answered
-    # Check-ins: Ana has one open, Bruno took one yesterday; each page acts on one's own.
+    # Check-ins: Ana has one open; each page acts on the signed-in person's own.
     "assessments:checkin": SIGNED_IN,
     "assessments:checkin_step": {**SIGNED_IN_302, "partner_a": 200},
     "assessments:checkin_answer": POST_ONLY,
@@ -271,7 +271,7 @@ def world(
         finish(person, at=two_days_ago)
         couple_sharing_set(user=person, share=True)
     finish(outsider)
-    check_in(partner_b, at=timezone.now() - timedelta(days=1))
+    check_in(partner_a, at=timezone.now() - timedelta(days=1))
     checkin_start(user=partner_a)
     Invitation.objects.filter(couple__memberships__user=partner_a).update(
         token_hash=token_hash(USED_TOKEN)
