@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 import pyotp
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -27,6 +29,7 @@ from twofold.web.assessments.services import (
     assessment_choose_partner_form,
     assessment_complete,
     assessment_start,
+    checkin_start,
 )
 from twofold.web.couples.services import couple_create, couple_invite_accept, couple_invite_create
 from twofold.web.instrument import current_instrument
@@ -91,16 +94,65 @@ Finish = Callable[..., Assessment]
 
 @pytest.fixture
 def finish(instrument: Instrument) -> Finish:
-    """Answer every item and finish: ``finish(user, level=5, safety=1, partner=True)``."""
+    """Answer every item and finish: ``finish(user, level=5, safety=1, partner=True, at=None)``."""
 
-    def run(user: User, *, level: int = 5, safety: int = 1, partner: bool = True) -> Assessment:
-        assessment = assessment_start(user=user, seed=1)
-        assessment_choose_partner_form(assessment=assessment, include=partner)
-        answers_save(
-            assessment=assessment,
-            answers=dict(answers_for(instrument, level=level, safety=safety, partner=partner)),
-        )
-        return assessment_complete(assessment=assessment)
+    def run(
+        user: User,
+        *,
+        level: int = 5,
+        safety: int = 1,
+        partner: bool = True,
+        at: datetime | None = None,
+    ) -> Assessment:
+        def take() -> Assessment:
+            assessment = assessment_start(user=user, seed=1)
+            assessment_choose_partner_form(assessment=assessment, include=partner)
+            answers_save(
+                assessment=assessment,
+                answers=dict(answers_for(instrument, level=level, safety=safety, partner=partner)),
+            )
+            return assessment_complete(assessment=assessment)
+
+        if at is None:
+            return take()
+        with time_machine.travel(at, tick=False):
+            return take()
+
+    return run
+
+
+def checkin_answers(instrument: Instrument, *, level: int = 5, safety: int = 1) -> dict[str, int]:
+    """Every check-in item answered ``level`` as written (before reverse-keying), safety ``safety``."""
+    answers = dict.fromkeys(instrument.form("checkin").items, level)
+    answers.update(dict.fromkeys(instrument.form("safety").items, safety))
+    return answers
+
+
+CheckIn = Callable[..., Assessment]
+
+
+@pytest.fixture
+def check_in(instrument: Instrument) -> CheckIn:
+    """Take a whole check-in: ``check_in(user, level=5, safety=1, at=None)``.
+
+    ``at`` (a datetime) takes it at that moment, with the clock moved there for the services.
+    """
+
+    def run(
+        user: User, *, level: int = 5, safety: int = 1, at: datetime | None = None
+    ) -> Assessment:
+        def take() -> Assessment:
+            checkin = checkin_start(user=user, seed=2)
+            answers_save(
+                assessment=checkin,
+                answers=dict(checkin_answers(instrument, level=level, safety=safety)),
+            )
+            return assessment_complete(assessment=checkin)
+
+        if at is None:
+            return take()
+        with time_machine.travel(at, tick=False):
+            return take()
 
     return run
 

@@ -2,7 +2,8 @@
 
 The URLs come from the URLconf itself, so a new URL without a row in the table below fails the
 test: nobody can add a page and forget to decide who may see it. The world: Ana and Bruno share a
-couple space, both finished and both share (the couple report is open); Olga finished her own
+couple space, both finished and both share (the couple report is open), Ana took a check-in
+yesterday and has another open; Olga finished her own
 questionnaire and belongs to no couple; Rosa runs the site (a superuser who logged in with her
 password and a code from her authenticator app) and has not answered. "login" means a redirect
 to the login page.
@@ -16,13 +17,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from tests.web.conftest import Finish, client_for, log_in_with_second_factor
+from tests.web.conftest import CheckIn, Finish, client_for, log_in_with_second_factor
 from twofold.web.accounts.models import User
+from twofold.web.assessments.services import checkin_start
 from twofold.web.couples.models import Invitation
 from twofold.web.couples.selectors import token_hash
 from twofold.web.couples.services import couple_sharing_set
@@ -128,6 +132,12 @@ GET: dict[str, dict[str, int | str]] = {
     "assessments:answer": POST_ONLY,
     "assessments:finish": POST_ONLY,
     "assessments:results": {**SIGNED_IN, "admin": 404},  # Rosa has not answered
+    # Check-ins: Ana has one open; each page acts on the signed-in person's own.
+    "assessments:checkin": SIGNED_IN,
+    "assessments:checkin_step": {**SIGNED_IN_302, "partner_a": 200},
+    "assessments:checkin_answer": POST_ONLY,
+    "assessments:checkin_finish": POST_ONLY,
+    "assessments:change": {**SIGNED_IN, "admin": 404},  # after the questionnaire only
     # Two-factor authentication (allauth.mfa). Setting up or showing codes asks for the
     # password again first (302); the login step is only reachable in the middle of a login.
     "mfa_index": SIGNED_IN,
@@ -184,6 +194,16 @@ POST: dict[str, dict[str, int | str]] = {
         "outsider": 400,
         "admin": 400,
     },
+    "assessments:checkin_answer": {
+        **POST_ONLY,
+        "partner_a": 400,
+        "partner_b": 400,
+        "outsider": 400,
+        "admin": 400,
+    },
+    # Ana's open check-in has too few answers: back to its first open page; the others have
+    # none open and land on their change page.
+    "assessments:checkin_finish": SIGNED_IN_302,
     "admin:logout": STAFF,  # the "logged out" page
 }
 
@@ -238,14 +258,21 @@ def _url(name: str) -> str:
 
 @pytest.fixture
 def world(
-    couple: tuple[User, User], outsider: User, finish: Finish, site_admin: tuple[User, str]
+    couple: tuple[User, User],
+    outsider: User,
+    finish: Finish,
+    check_in: CheckIn,
+    site_admin: tuple[User, str],
 ) -> dict[str, Client]:
     partner_a, partner_b = couple
     rosa, secret = site_admin
+    two_days_ago = timezone.now() - timedelta(days=2)
     for person in (partner_a, partner_b):
-        finish(person)
+        finish(person, at=two_days_ago)
         couple_sharing_set(user=person, share=True)
     finish(outsider)
+    check_in(partner_a, at=timezone.now() - timedelta(days=1))
+    checkin_start(user=partner_a)
     Invitation.objects.filter(couple__memberships__user=partner_a).update(
         token_hash=token_hash(USED_TOKEN)
     )

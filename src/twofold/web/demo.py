@@ -1,7 +1,9 @@
 """A demo couple, so a newcomer can see every page at once: ``make run`` loads it.
 
 Ana and Bruno share a couple space, both finished the questionnaire and both share, so the
-couple report is open. Their answers are made up to sit in different regions of the map. The
+couple report is open. Their answers are made up to sit in different regions of the map. Each
+has also checked in a few times since, weeks apart, so the page of change over time has a
+story to show (Ana's unhealthy dependence eases, her healthy independence grows). The
 accounts get a fresh random password at every load, printed on the console, so a demo left
 running never has a guessable login.
 """
@@ -10,18 +12,22 @@ from __future__ import annotations
 
 import random
 import secrets
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from twofold.core import Instrument
 from twofold.web.accounts.models import User
-from twofold.web.assessments.selectors import assessment_latest_complete
+from twofold.web.assessments.models import Answer, Assessment
+from twofold.web.assessments.selectors import assessment_latest_complete, checkins_finished
 from twofold.web.assessments.services import (
     answers_save,
     assessment_choose_partner_form,
     assessment_complete,
     assessment_start,
+    checkin_start,
 )
 from twofold.web.couples.selectors import membership_active, partner_membership
 from twofold.web.couples.services import (
@@ -39,6 +45,19 @@ __all__ = ["DEMO_PEOPLE", "demo_answers", "demo_load"]
 DEMO_PEOPLE = {
     "ana@demo.twofold.invalid": ("Ana", "en", {"HD": 6, "UD": 5, "HI": 4, "UI": 2}),
     "bruno@demo.twofold.invalid": ("Bruno", "es", {"HD": 3, "UD": 2, "HI": 6, "UI": 5}),
+}
+# Their check-ins after the questionnaire, one a week, oldest first.
+DEMO_CHECKINS = {
+    "ana@demo.twofold.invalid": [
+        {"HD": 6, "UD": 5, "HI": 4, "UI": 2},
+        {"HD": 6, "UD": 4, "HI": 5, "UI": 2},
+        {"HD": 6, "UD": 3, "HI": 6, "UI": 2},
+        {"HD": 6, "UD": 2, "HI": 6, "UI": 2},
+    ],
+    "bruno@demo.twofold.invalid": [
+        {"HD": 3, "UD": 2, "HI": 6, "UI": 5},
+        {"HD": 4, "UD": 2, "HI": 6, "UI": 4},
+    ],
 }
 
 
@@ -121,4 +140,38 @@ def demo_load() -> tuple[str, list[tuple[str, str]]]:
             )
             assessment_complete(assessment=assessment)
         couple_sharing_set(user=person, share=True)
+    for k, (email, person) in enumerate(zip(DEMO_PEOPLE, people, strict=True)):
+        if not checkins_finished(user=person):
+            _past_checkins(instrument, person, DEMO_CHECKINS[email], facets[1 - k], seed=10 + k)
     return password, [(email, name) for email, (name, _, _) in DEMO_PEOPLE.items()]
+
+
+def _backdate(assessment: Assessment, when: object) -> None:
+    # Demo data only: a real check-in is dated by the clock when it is taken. Moving the dates
+    # back lets the demo show weeks of check-ins on its first run.
+    Assessment.objects.filter(pk=assessment.pk).update(started_at=when, completed_at=when)
+    Answer.objects.filter(assessment=assessment).update(answered_at=when)
+
+
+def _past_checkins(
+    instrument: Instrument,
+    person: User,
+    levels: list[dict[str, int]],
+    partner: dict[str, int],
+    *,
+    seed: int,
+) -> None:
+    """Check-ins a week apart, ending a day ago; the questionnaire moves a week before them."""
+    now = timezone.now()
+    weeks = len(levels)
+    full = assessment_latest_complete(user=person)
+    if full is None:
+        return
+    _backdate(full, now - timedelta(days=1, weeks=weeks))
+    for k, facets in enumerate(levels):
+        checkin = checkin_start(user=person, seed=seed)
+        answers = demo_answers(instrument, facets, partner, seed=seed + k)
+        known = {i for items in checkin.item_order.values() for i in items}
+        answers_save(assessment=checkin, answers={i: v for i, v in answers.items() if i in known})
+        assessment_complete(assessment=checkin)
+        _backdate(checkin, now - timedelta(days=1, weeks=weeks - 1 - k))

@@ -14,10 +14,19 @@ from django.conf import settings
 
 from twofold.core import Instrument, load_instrument
 
-__all__ = ["FLOW", "OPTIONAL_FORMS", "current_instrument", "draw_item_order"]
+__all__ = [
+    "CHECKIN_FLOW",
+    "FLOW",
+    "OPTIONAL_FORMS",
+    "current_instrument",
+    "draw_item_order",
+    "flow_of",
+]
 
 # The forms a person answers, in this order; the partner form is offered, not required.
 FLOW = ("self", "partner", "outcomes", "safety")
+# A check-in: the short repeat form, and the safety items, which apply every time (model §6).
+CHECKIN_FLOW = ("checkin", "safety")
 OPTIONAL_FORMS = frozenset({"partner"})
 
 
@@ -30,11 +39,18 @@ def current_instrument() -> Instrument:
     return _load(settings.TWOFOLD_INSTRUMENT)
 
 
-def draw_item_order(instrument: Instrument, rng: random.Random) -> dict[str, list[str]]:
+def flow_of(kind: str) -> tuple[str, ...]:
+    """The forms of an assessment of ``kind`` (``"full"`` or ``"checkin"``), in order."""
+    return CHECKIN_FLOW if kind == "checkin" else FLOW
+
+
+def draw_item_order(
+    instrument: Instrument, rng: random.Random, *, flow: tuple[str, ...] = FLOW
+) -> dict[str, list[str]]:
     """Shuffle the items within each form of the flow (forms the instrument lacks are skipped)."""
     known = {form.id for form in instrument.forms}
     order: dict[str, list[str]] = {}
-    for form_id in FLOW:
+    for form_id in flow:
         if form_id in known:
             items = list(instrument.form(form_id).items)
             rng.shuffle(items)

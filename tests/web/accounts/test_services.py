@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from tests.web.conftest import (
     PASSWORD,
+    CheckIn,
     Finish,
     log_in_with_second_factor,
     totp_code,
@@ -55,16 +56,17 @@ def live_sessions_of(user_id: int) -> int:
 
 
 def test_deleting_an_account_leaves_no_trace_of_the_person_and_closes_the_partners_report(
-    couple: tuple[User, User], finish: Finish, site_admin: tuple[User, str]
+    couple: tuple[User, User], finish: Finish, check_in: CheckIn, site_admin: tuple[User, str]
 ) -> None:
     partner_a, partner_b = couple
     bruno_id = partner_b.pk
-    # Bruno has everything a person can have: answers, a shared report seen by both, his own
+    # Bruno has everything a person can have: answers, a check-in, a shared report seen by both, his own
     # second factor, an invitation he made (in an earlier space), two devices signed in, and an
     # admin's change to his account.
     for person in couple:
         finish(person)
         couple_sharing_set(user=person, share=True)
+    check_in(partner_b)
     space = membership_active(user=partner_a)
     assert space is not None
     couple_view_record(couple=space.couple, viewer=partner_b)

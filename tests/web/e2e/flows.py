@@ -7,7 +7,7 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.web.conftest import PASSWORD, answers_for, totp_code
+from tests.web.conftest import PASSWORD, answers_for, checkin_answers, totp_code
 from tests.web.e2e.conftest import Person
 from twofold.web.instrument import current_instrument
 
@@ -68,7 +68,9 @@ def join_by_signing_up(person: Person, link: str, *, email: str, name: str, lang
     person.axe()
 
 
-def _answer_page(person: Person, answers: dict[str, int]) -> None:
+def _answer_page(
+    person: Person, answers: dict[str, int], *, answer_path: str = "/assessment/answer/"
+) -> None:
     page = person.page
     names = page.eval_on_selector_all(
         "fieldset.item", "fs => fs.map(f => f.querySelector('input[type=radio]').name)"
@@ -76,7 +78,7 @@ def _answer_page(person: Person, answers: dict[str, int]) -> None:
     for item in names:
         if page.locator(f"#{item}-{answers[item]}").is_checked():
             continue  # answered before a reload: clicking again changes nothing
-        with page.expect_response(lambda r: r.url.endswith("/assessment/answer/")) as info:
+        with page.expect_response(lambda r: r.url.endswith(answer_path)) as info:
             page.locator(f"label[for='{item}-{answers[item]}']").click()
         assert info.value.status == 200
         expect(page.locator(f"#{item}-{answers[item]}")).to_be_checked()
@@ -160,3 +162,40 @@ def log_in_with_code(person: Person, *, email: str, secret: str) -> None:
     person.page.fill("#id_code", totp_code(secret))
     person.page.get_by_role("button", name="Sign In").click()  # the other one cancels
     person.page.wait_for_url(person.base_url + "/")
+
+
+def take_checkin(person: Person, *, level: int = 5, safety: int = 1) -> None:
+    """From the front page: open the check-in, answer it by keyboard and mouse, and finish."""
+    page = person.page
+    answers = checkin_answers(current_instrument(), level=level, safety=safety)
+    person.goto("/")
+    page.locator("main a[href='/assessment/checkin/']").click()
+    page.wait_for_url("**/assessment/checkin/")
+    person.axe()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/assessment/checkin/step/1/")
+    keyboard_done = reloaded = False
+    while True:
+        page.wait_for_load_state()
+        person.axe()
+        if page.locator("form[action='/assessment/checkin/finish/']").count():
+            page.locator("form[action='/assessment/checkin/finish/'] button").click()
+            page.wait_for_url("**/assessment/change/")
+            return
+        if not keyboard_done:
+            first = page.eval_on_selector("fieldset.item input[type=radio]", "i => i.name")
+            expect(page.locator("h1")).to_be_focused()
+            page.keyboard.press("Tab")
+            with page.expect_response(lambda r: r.url.endswith("/assessment/checkin/answer/")):
+                page.keyboard.press("ArrowDown")
+            expect(page.locator(f"#{first}-2")).to_be_checked()
+            keyboard_done = True
+        elif not reloaded:
+            first = page.eval_on_selector("fieldset.item input[type=radio]", "i => i.name")
+            with page.expect_response(lambda r: r.url.endswith("/assessment/checkin/answer/")):
+                page.locator(f"label[for='{first}-{answers[first]}']").click()
+            page.reload()  # as if the tab were closed and opened again
+            expect(page.locator(f"#{first}-{answers[first]}")).to_be_checked()
+            reloaded = True
+        _answer_page(person, answers, answer_path="/assessment/checkin/answer/")
+        page.locator("button[name=direction][value=next]").click()

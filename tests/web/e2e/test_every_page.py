@@ -7,14 +7,18 @@ Pages that only answer POST, or redirect for these people, are covered by the jo
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Browser
 
-from tests.web.conftest import Finish, make_person, turn_on_authenticator_app
+from tests.web.conftest import CheckIn, Finish, make_person, turn_on_authenticator_app
 from tests.web.e2e.conftest import Person
 from tests.web.e2e.flows import log_in, log_in_with_code
 from tests.web.test_access_matrix import GET, _url
+from twofold.web.assessments.services import checkin_start
 from twofold.web.couples.services import (
     couple_create,
     couple_invite_accept,
@@ -28,15 +32,23 @@ NOT_HTML = {"healthz", "admin:jsi18n"}  # plain text for load balancers; a scrip
 
 
 def test_every_page_has_no_serious_accessibility_violation(
-    people: dict[str, Person], finish: Finish, browser: Browser, live_server: object
+    people: dict[str, Person],
+    finish: Finish,
+    check_in: CheckIn,
+    browser: Browser,
+    live_server: object,
 ) -> None:
     ana_user = make_person("ana@example.org", "Ana")
     bruno_user = make_person("bruno@example.org", "Bruno", language="es")
     couple_create(user=ana_user)
     couple_invite_accept(user=bruno_user, token=couple_invite_create(user=ana_user)[1])
+    two_days_ago = timezone.now() - timedelta(days=2)
     for person in (ana_user, bruno_user):
-        finish(person)
+        finish(person, at=two_days_ago)
         couple_sharing_set(user=person, share=True)
+    # As in the access matrix: Ana took a check-in yesterday and has another open.
+    check_in(ana_user, at=timezone.now() - timedelta(days=1))
+    checkin_start(user=ana_user)
     rosa_user = make_person("rosa@example.org", "Rosa")
     rosa_user.is_staff = rosa_user.is_superuser = True
     rosa_user.save(update_fields=["is_staff", "is_superuser"])
@@ -66,4 +78,7 @@ def test_every_page_has_no_serious_accessibility_violation(
     rosa.close()
     assert len(visitor.checked) >= 8
     assert len(ana.checked) >= 15
+    assert {"/assessment/checkin/", "/assessment/checkin/step/1/", "/assessment/change/"} <= (
+        ana.checked
+    )
     assert sum(path.startswith("/<token>/") for path in rosa.checked) >= 9  # admin pages

@@ -3,7 +3,8 @@
 What is in it: the account (email addresses, name, language, role, second factors but never
 their secrets), each questionnaire with every answer (item text and answer label in the
 person's language), the scores of each finished one with their intervals, region and flags —
-and the safety answers, which are theirs —, each couple space joined (dates, whether they share,
+and the safety answers, which are theirs — (check-ins are questionnaires of the kind
+``check-in``, with the same answers and scores), each couple space joined (dates, whether they share,
 the partner's name as shown to them), the invitations they made (never the link), the log of who
 saw the couple report of their spaces, and what admins changed on their account.
 
@@ -156,6 +157,7 @@ def _assessments(user: User) -> list[Row]:
     return [
         {
             "assessment": n,
+            "kind": "check-in" if a.kind == Assessment.Kind.CHECKIN else "questionnaire",
             "instrument": a.instrument_id,
             "instrument_version": a.instrument_version,
             "started": _when(a.started_at),
@@ -269,7 +271,8 @@ account.csv                 your account: each field and its value
 answers.csv                 every answer you gave, with the item and the answer in words
 scores.csv                  the scores of each finished questionnaire, with 95% intervals
 regions.csv                 how likely each region of the balance map is, per questionnaire
-questionnaires.csv          when each questionnaire began and ended, its region, your safety answer
+questionnaires.csv          when each questionnaire or check-in began and ended, its region,
+                            your safety answer
 couple_spaces.csv           the couple spaces you were in, and whether you shared your results
 invitations.csv             the invitation links you made (not the links themselves)
 couple_report_views.csv     who saw the couple report of your couple spaces, and when
@@ -331,6 +334,7 @@ def personal_data_csv(data: Row) -> bytes:
             questionnaires,
             [
                 "questionnaire",
+                "kind",
                 "instrument",
                 "instrument_version",
                 "started",

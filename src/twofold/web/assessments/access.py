@@ -1,7 +1,9 @@
 """Who may act on an assessment: only the person who answers it.
 
 Assessment URLs carry no id: they always act on the signed-in person's own open or latest
-finished assessment, so nobody can reach another person's answers by editing a link.
+finished assessment, so nobody can reach another person's answers by editing a link. The same
+holds for check-ins and the page of change over time: they read only the signed-in person's own
+assessments, and a partner has no way to reach them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from twofold.web.assessments.models import Assessment
 from twofold.web.assessments.selectors import assessment_latest_complete, assessment_open
 
 
-def own_open_assessment(request: HttpRequest) -> Assessment | None:
-    return assessment_open(user=signed_in_user(request))
+def own_open_assessment(
+    request: HttpRequest, kind: str = Assessment.Kind.FULL
+) -> Assessment | None:
+    """The person's open questionnaire (or, with ``kind="checkin"``, open check-in)."""
+    return assessment_open(user=signed_in_user(request), kind=kind)
 
 
 def own_finished_assessment(request: HttpRequest) -> Assessment:

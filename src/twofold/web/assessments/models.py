@@ -1,5 +1,9 @@
 """An assessment: one person's answers to one instrument, in an order drawn for that person.
 
+Two kinds share the machinery: the full questionnaire, and the short check-in a person may take
+again and again afterwards (the instrument's ``checkin`` form and the safety items). A check-in
+is never part of the couple report: selectors that feed it ask for the full kind only.
+
 Answers are stored one row per item as they are given, so a closed tab loses nothing and the
 person can go on from any device. Scores are never stored: the core computes them from the
 answers whenever a report is shown, so a corrected scoring rule applies everywhere at once.
@@ -13,9 +17,14 @@ from django.utils import timezone
 
 
 class Assessment(models.Model):
+    class Kind(models.TextChoices):
+        FULL = "full", "full questionnaire"
+        CHECKIN = "checkin", "check-in"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessments"
     )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FULL)
     instrument_id = models.CharField(max_length=100)
     instrument_version = models.CharField(max_length=50)
     # {form_id: [item ids in the order this person sees them]}; drawn once, then stable.
@@ -28,9 +37,9 @@ class Assessment(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user"],
+                fields=["user", "kind"],
                 condition=models.Q(completed_at__isnull=True),
-                name="one_open_assessment_per_person",
+                name="one_open_assessment_of_each_kind_per_person",
             )
         ]
 

@@ -50,13 +50,17 @@ def step_context(
             }
         )
     form = instrument.form(current.form_id) if current.form_id else None
+    urls = step_urls(assessment)
     unanswered_steps = [
-        k
+        (k, reverse(urls["step"], args=[k]))
         for k, s in enumerate(steps, start=1)
         if s.kind == "items" and any(i not in answers for i in s.items)
     ]
     return {
         "assessment": assessment,
+        "is_checkin": assessment.kind == Assessment.Kind.CHECKIN,
+        "answer_url": reverse(urls["answer"]),
+        "finish_url": reverse(urls["finish"]),
         "step": current,
         "n": n,
         "count": len(steps),
@@ -65,8 +69,25 @@ def step_context(
         "instructions": _text(form.instructions, lang) if form and form.instructions else "",
         "answered": answered,
         "total": total,
-        "previous_url": reverse("assessments:step", args=[n - 1]) if n > 1 else None,
+        "previous_url": reverse(urls["step"], args=[n - 1]) if n > 1 else None,
         "unanswered_steps": unanswered_steps,
+    }
+
+
+def step_urls(assessment: Assessment) -> dict[str, str]:
+    """The names of the URLs that answer, page through and finish this kind of assessment."""
+    if assessment.kind == Assessment.Kind.CHECKIN:
+        return {
+            "start": "assessments:checkin",
+            "step": "assessments:checkin_step",
+            "answer": "assessments:checkin_answer",
+            "finish": "assessments:checkin_finish",
+        }
+    return {
+        "start": "assessments:start",
+        "step": "assessments:step",
+        "answer": "assessments:answer",
+        "finish": "assessments:finish",
     }
 
 

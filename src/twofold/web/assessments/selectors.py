@@ -1,17 +1,23 @@
-"""Reads about assessments: the current one, its answers, steps, progress and profile."""
+"""Reads about assessments: the current one, its answers, steps, progress and profile.
+
+The full questionnaire and the check-ins are both assessments, told apart by ``kind``; the
+selectors a couple report or the front page use ask for the full kind unless told otherwise.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
 from twofold.core.profiles import PersonProfile, profile_person
 from twofold.web.accounts.models import User
 from twofold.web.assessments.models import Assessment
-from twofold.web.instrument import FLOW, current_instrument
+from twofold.web.instrument import current_instrument, flow_of
 
 __all__ = [
+    "CHECKIN_GAP",
     "Step",
     "assessment_answers",
     "assessment_latest_complete",
@@ -19,7 +25,18 @@ __all__ = [
     "assessment_profile",
     "assessment_progress",
     "assessment_steps",
+    "checkin_opens_at",
+    "checkins_finished",
+    "occasions_finished",
 ]
+
+# At most one check-in a day. A gap of 20 hours rather than 24 lets a person who checks in
+# each evening do so a little earlier than the day before; the check-in asks about the past
+# week, so answering more often would add little.
+CHECKIN_GAP = timedelta(hours=20)
+
+FULL = Assessment.Kind.FULL
+CHECKIN = Assessment.Kind.CHECKIN
 
 
 @dataclass(frozen=True)
@@ -33,16 +50,48 @@ class Step:
     pages: int = 0  # in the form
 
 
-def assessment_open(*, user: User) -> Assessment | None:
-    return Assessment.objects.filter(user=user, completed_at__isnull=True).first()
+def assessment_open(*, user: User, kind: str = FULL) -> Assessment | None:
+    return Assessment.objects.filter(user=user, kind=kind, completed_at__isnull=True).first()
 
 
-def assessment_latest_complete(*, user: User) -> Assessment | None:
+def assessment_latest_complete(*, user: User, kind: str = FULL) -> Assessment | None:
     return (
-        Assessment.objects.filter(user=user, completed_at__isnull=False)
+        Assessment.objects.filter(user=user, kind=kind, completed_at__isnull=False)
         .order_by("-completed_at")
         .first()
     )
+
+
+def checkins_finished(*, user: User) -> list[Assessment]:
+    """The person's finished check-ins, oldest first."""
+    return list(
+        Assessment.objects.filter(user=user, kind=CHECKIN, completed_at__isnull=False).order_by(
+            "completed_at", "pk"
+        )
+    )
+
+
+def occasions_finished(*, user: User) -> list[Assessment]:
+    """Every finished questionnaire and check-in of the person, oldest first."""
+    return list(
+        Assessment.objects.filter(user=user, completed_at__isnull=False).order_by(
+            "completed_at", "pk"
+        )
+    )
+
+
+def checkin_opens_at(*, user: User) -> datetime | None:
+    """When the person may begin a new check-in; None while they have no finished questionnaire.
+
+    A moment in the past means now. An open check-in is not counted: it can always be resumed.
+    """
+    full = assessment_latest_complete(user=user)
+    if full is None:
+        return None
+    last = assessment_latest_complete(user=user, kind=CHECKIN)
+    if last is None or last.completed_at is None:
+        return full.completed_at
+    return last.completed_at + CHECKIN_GAP
 
 
 def assessment_answers(*, assessment: Assessment) -> dict[str, int]:
@@ -54,7 +103,7 @@ def forms_in_order(assessment: Assessment) -> list[str]:
 
     Never the order of ``item_order``'s keys: PostgreSQL's jsonb does not keep key order.
     """
-    return [form_id for form_id in FLOW if form_id in assessment.item_order]
+    return [form_id for form_id in flow_of(assessment.kind) if form_id in assessment.item_order]
 
 
 def included_forms(assessment: Assessment) -> list[str]:

@@ -1,5 +1,8 @@
 """Writes about assessments: start one, save an answer, choose the partner form, finish.
 
+Check-ins are assessments too (``kind="checkin"``) and go through the same answer and finish
+services; only starting one differs (:func:`checkin_start`).
+
 Every answer is checked here, whatever the view: the item must belong to a form this person
 answers and the value must be a whole number on that item's scale. A bad answer raises
 :class:`AnswerError`, which views turn into a 400 with the message.
@@ -14,17 +17,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twofold.reports.change import checkin_scales
 from twofold.web.accounts.models import User
 from twofold.web.assessments.models import Answer, Assessment
-from twofold.web.assessments.selectors import assessment_open, assessment_profile, included_forms
-from twofold.web.instrument import current_instrument, draw_item_order
+from twofold.web.assessments.selectors import (
+    assessment_latest_complete,
+    assessment_open,
+    assessment_profile,
+    checkin_opens_at,
+    included_forms,
+)
+from twofold.web.instrument import CHECKIN_FLOW, current_instrument, draw_item_order
 
 __all__ = [
     "AnswerError",
+    "CheckinUnavailableError",
     "answer_save",
     "assessment_choose_partner_form",
     "assessment_complete",
     "assessment_start",
+    "checkin_start",
 ]
 
 
@@ -119,17 +131,87 @@ def assessment_choose_partner_form(*, assessment: Assessment, include: bool) -> 
 
 
 class IncompleteError(ValueError):
-    """Too few answers to place the person on the map."""
+    """Too few answers to place the person on the map, or to score a check-in."""
 
 
 @transaction.atomic
 def assessment_complete(*, assessment: Assessment) -> Assessment:
-    """Finish the assessment once the core can place the person on the map."""
+    """Finish the assessment once the core can place the person on the map.
+
+    A check-in is finished once each of its facets has a score.
+    """
     if assessment.is_complete:
         return assessment
     profile = assessment_profile(assessment=assessment)
-    if profile.region is None:
+    if assessment.kind == Assessment.Kind.CHECKIN:
+        scales = checkin_scales(current_instrument()).values()
+        if any(profile.scores.get(scale) is None for scale in scales):
+            raise IncompleteError(
+                _("A few more answers are needed before this check-in can be saved.")
+            )
+    elif profile.region is None:
         raise IncompleteError(_("A few more answers are needed before your results can be shown."))
     assessment.completed_at = timezone.now()
     assessment.save(update_fields=["completed_at"])
     return assessment
+
+
+class CheckinUnavailableError(ValueError):
+    """A check-in cannot begin now; the message says why, in the person's language."""
+
+
+def _checkin_order(user: User, rng: random.Random) -> dict[str, list[str]]:
+    """The person's check-in order: drawn at their first check-in, then kept for every other.
+
+    The same order each time means a change between check-ins never comes from the order
+    the questions were asked in. A new instrument version with other items draws afresh.
+    """
+    instrument = current_instrument()
+    fresh = draw_item_order(instrument, rng, flow=CHECKIN_FLOW)
+    last = assessment_latest_complete(user=user, kind=Assessment.Kind.CHECKIN)
+    if last is not None and {f: sorted(i) for f, i in last.item_order.items()} == {
+        f: sorted(i) for f, i in fresh.items()
+    }:
+        return dict(last.item_order)
+    return fresh
+
+
+@transaction.atomic
+def checkin_start(*, user: User, seed: int | None = None) -> Assessment:
+    """Return the person's open check-in, or begin one if the rules allow.
+
+    A check-in follows a finished questionnaire, at most once a day
+    (:data:`~twofold.web.assessments.selectors.CHECKIN_GAP` after the last one); otherwise
+    :class:`CheckinUnavailableError` says why.
+    """
+    existing = assessment_open(user=user, kind=Assessment.Kind.CHECKIN)
+    if existing is not None:
+        return existing
+    if not checkin_scales(current_instrument()):
+        raise CheckinUnavailableError(_("This questionnaire has no check-in."))
+    opens = checkin_opens_at(user=user)
+    if opens is None:
+        raise CheckinUnavailableError(
+            _("Check-ins begin once you have finished the questionnaire.")
+        )
+    if opens > timezone.now():
+        raise CheckinUnavailableError(
+            _("You have checked in within the last day; the next check-in is not open yet.")
+        )
+    instrument = current_instrument()
+    rng = random.Random(secrets.randbits(64) if seed is None else seed)
+    try:
+        with transaction.atomic():
+            return Assessment.objects.create(
+                user=user,
+                kind=Assessment.Kind.CHECKIN,
+                instrument_id=instrument.id,
+                instrument_version=instrument.version,
+                item_order=_checkin_order(user, rng),
+            )
+    except IntegrityError:
+        # Two tabs began at once: the other one won; use its check-in.
+        found = assessment_open(user=user, kind=Assessment.Kind.CHECKIN)
+        if found is None:
+            raise
+        return found

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 
 from twofold.web.accounts.access import signed_in_user
 from twofold.web.assessments.access import own_finished_assessment, own_open_assessment
+from twofold.web.assessments.change import change_context, checkin_start_context
 from twofold.web.assessments.forms import AnswerForm, NavigationForm, PartnerChoiceForm
 from twofold.web.assessments.models import Assessment
-from twofold.web.assessments.reports import individual_report_context, step_context
+from twofold.web.assessments.reports import individual_report_context, step_context, step_urls
 from twofold.web.assessments.selectors import (
     assessment_answers,
     assessment_latest_complete,
@@ -19,13 +20,17 @@ from twofold.web.assessments.selectors import (
 )
 from twofold.web.assessments.services import (
     AnswerError,
+    CheckinUnavailableError,
     IncompleteError,
     answer_save,
     answers_save,
     assessment_choose_partner_form,
     assessment_complete,
     assessment_start,
+    checkin_start,
 )
+
+FULL = Assessment.Kind.FULL
 
 
 def _first_open_step(assessment: Assessment) -> int:
@@ -55,13 +60,15 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def step(request: HttpRequest, n: int) -> HttpResponse:
-    assessment = own_open_assessment(request)
+def step(request: HttpRequest, n: int, kind: str = FULL) -> HttpResponse:
+    assessment = own_open_assessment(request, kind)
+    start_url = "assessments:checkin" if kind != FULL else "assessments:start"
     if assessment is None:
-        return redirect("assessments:start")
+        return redirect(start_url)
+    urls = step_urls(assessment)
     steps = assessment_steps(assessment=assessment)
     if not 1 <= n <= len(steps):
-        return redirect("assessments:step", n=_first_open_step(assessment))
+        return redirect(urls["step"], n=_first_open_step(assessment))
     current = steps[n - 1]
     if request.method == "POST":
         if current.kind == "partner_choice":
@@ -71,7 +78,7 @@ def step(request: HttpRequest, n: int) -> HttpResponse:
             assessment_choose_partner_form(
                 assessment=assessment, include=choice.cleaned_data["include"]
             )
-            return redirect("assessments:step", n=n + 1)
+            return redirect(urls["step"], n=n + 1)
         nav = NavigationForm(request.POST)
         given = {item: request.POST[item] for item in current.items if request.POST.get(item)}
         try:
@@ -81,15 +88,15 @@ def step(request: HttpRequest, n: int) -> HttpResponse:
             context["error"] = str(exc)
             return render(request, "assessments/step.html", context, status=400)
         back = nav.is_valid() and nav.cleaned_data["direction"] == "back"
-        return redirect("assessments:step", n=max(1, n - 1) if back else min(len(steps), n + 1))
+        return redirect(urls["step"], n=max(1, n - 1) if back else min(len(steps), n + 1))
     return render(request, "assessments/step.html", step_context(request, assessment, steps, n))
 
 
 @login_required
 @require_POST
-def answer(request: HttpRequest) -> HttpResponse:
+def answer(request: HttpRequest, kind: str = FULL) -> HttpResponse:
     """Save one answer as it is given (htmx); reply with the status and the progress bar."""
-    assessment = own_open_assessment(request)
+    assessment = own_open_assessment(request, kind)
     if assessment is None:
         return HttpResponseBadRequest("there is no assessment in progress to answer")
     form = AnswerForm(request.POST.dict())
@@ -111,16 +118,17 @@ def answer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def finish(request: HttpRequest) -> HttpResponse:
-    assessment = own_open_assessment(request)
+def finish(request: HttpRequest, kind: str = FULL) -> HttpResponse:
+    done = "assessments:change" if kind != FULL else "assessments:results"
+    assessment = own_open_assessment(request, kind)
     if assessment is None:
-        return redirect("assessments:results")
+        return redirect(done)
     try:
         assessment_complete(assessment=assessment)
     except IncompleteError as exc:
         messages.error(request, str(exc))
-        return redirect("assessments:step", n=_first_open_step(assessment))
-    return redirect("assessments:results")
+        return redirect(step_urls(assessment)["step"], n=_first_open_step(assessment))
+    return redirect(done)
 
 
 @login_required
@@ -128,3 +136,24 @@ def results(request: HttpRequest) -> HttpResponse:
     assessment = own_finished_assessment(request)
     context = individual_report_context(request, assessment, viewer=signed_in_user(request))
     return render(request, "assessments/results.html", context)
+
+
+@login_required
+def checkin(request: HttpRequest) -> HttpResponse:
+    """The check-in's front page: begin one, go on with the open one, or when the next opens."""
+    user = signed_in_user(request)
+    if request.method == "POST":
+        try:
+            assessment = checkin_start(user=user)
+        except CheckinUnavailableError as exc:
+            messages.error(request, str(exc))
+            return redirect("assessments:checkin")
+        return redirect("assessments:checkin_step", n=_first_open_step(assessment))
+    return render(request, "assessments/checkin.html", checkin_start_context(user=user))
+
+
+@login_required
+def change(request: HttpRequest) -> HttpResponse:
+    """Each facet across the person's questionnaire and check-ins; theirs alone."""
+    own_finished_assessment(request)  # 404 before the questionnaire is finished
+    return render(request, "assessments/change.html", change_context(user=signed_in_user(request)))
