@@ -227,23 +227,46 @@ def sharing(couple: tuple[User, User], finish: Finish) -> tuple[User, User]:
     return couple
 
 
-def test_a_check_in_with_a_safety_answer_shows_support_to_its_owner_and_nothing_to_the_partner(
+def test_a_check_in_with_a_safety_answer_closes_the_couple_report_as_not_sharing_would(
     sharing: tuple[User, User], check_in: CheckIn
 ) -> None:
     partner_a, partner_b = sharing
     pages = ["/", "/couple/", "/couple/report/", "/assessment/results/", "/assessment/change/"]
-    before = {url: _page(partner_b, url) for url in pages}
-    report_before = couple_report_for(user=partner_b)
+    couple_sharing_set(user=partner_a, share=False)
+    not_shared = {url: _page(partner_b, url) for url in pages}
+    couple_sharing_set(user=partner_a, share=True)
+    assert couple_report_for(user=partner_b).state == "open"
 
     check_in(partner_a, safety=4, level=2, at=MONDAY + timedelta(days=1))
 
-    assert couple_report_for(user=partner_b) == report_before
-    assert couple_report_for(user=partner_a).state == "open"
+    assert couple_report_for(user=partner_b).state == "waiting"
+    assert couple_report_for(user=partner_a).state == "me_safety"
     for url in pages:
-        assert _page(partner_b, url) == before[url], url
+        assert _page(partner_b, url) == not_shared[url], url
     _, mine = _page(partner_a, "/assessment/change/")
     assert "Support, for you alone" in mine
-    assert "stop sharing at any time" in mine
+    assert "does not open a couple report for now" in mine
+
+
+def test_a_safety_answer_counts_as_soon_as_it_is_saved_in_an_unfinished_check_in(
+    sharing: tuple[User, User], instrument: Instrument
+) -> None:
+    partner_a, partner_b = sharing
+    checkin = checkin_start(user=partner_a)
+    assert couple_report_for(user=partner_b).state == "open"
+    answer_save(assessment=checkin, item_id=instrument.safety.items[0], value=2)
+    assert checkin.completed_at is None
+    assert couple_report_for(user=partner_b).state == "waiting"
+    assert couple_report_for(user=partner_a).state == "me_safety"
+
+
+def test_a_check_in_without_a_safety_answer_leaves_the_couple_report_open(
+    sharing: tuple[User, User], check_in: CheckIn
+) -> None:
+    partner_a, partner_b = sharing
+    check_in(partner_a, safety=1, level=2, at=MONDAY + timedelta(days=1))
+    assert couple_report_for(user=partner_a).state == "open"
+    assert couple_report_for(user=partner_b).state == "open"
 
 
 def test_a_partners_check_ins_appear_nowhere_for_the_other(

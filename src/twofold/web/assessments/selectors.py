@@ -13,7 +13,7 @@ from django.conf import settings
 
 from twofold.core.profiles import PersonProfile, profile_person
 from twofold.web.accounts.models import User
-from twofold.web.assessments.models import Assessment
+from twofold.web.assessments.models import Answer, Assessment
 from twofold.web.instrument import current_instrument, flow_of
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "assessment_progress",
     "assessment_steps",
     "checkin_opens_at",
+    "checkin_safety_since",
     "checkins_finished",
     "occasions_finished",
 ]
@@ -92,6 +93,26 @@ def checkin_opens_at(*, user: User) -> datetime | None:
     if last is None or last.completed_at is None:
         return full.completed_at
     return last.completed_at + CHECKIN_GAP
+
+
+def checkin_safety_since(*, user: User, since: datetime) -> bool:
+    """Whether the person gave a safety item a positive answer in a check-in since ``since``.
+
+    Finished or not: an answer counts once it is saved (model §6, "any positive answer"). The
+    rule is the instrument's own (an answer at or above ``at_or_above`` on any safety item, as
+    ``twofold.core.profiles.safety_flags`` applies it), asked of the database in one query so
+    that a year of check-ins costs no more than one.
+    """
+    rule = current_instrument().safety
+    if rule is None:
+        return False
+    return Answer.objects.filter(
+        assessment__user=user,
+        assessment__kind=CHECKIN,
+        answered_at__gte=since,
+        item_id__in=rule.items,
+        value__gte=rule.at_or_above,
+    ).exists()
 
 
 def assessment_answers(*, assessment: Assessment) -> dict[str, int]:

@@ -2,8 +2,9 @@
 
 :func:`couple_report_for` is where model §6 is enforced. What a person learns about their
 partner is a single bit, *shared with you* or *not (yet)*. It is "not" when the partner has
-not finished, has not chosen to share, or gave a positive safety answer: the three cases are
-indistinguishable on purpose, so the partner's view never reveals that a safety answer exists.
+not finished, has not chosen to share, or gave a positive safety answer (in the latest
+questionnaire or in any check-in since it): the three cases are indistinguishable on purpose,
+so the partner's view never reveals that a safety answer exists.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from twofold.core.profiles import PersonProfile
 from twofold.web.accounts.models import User
 from twofold.web.assessments.models import Assessment
 from twofold.web.assessments.selectors import (
     assessment_answers,
     assessment_latest_complete,
     assessment_profile,
+    checkin_safety_since,
 )
 from twofold.web.couples.models import Couple, Invitation, Membership, ViewRecord
 
@@ -95,12 +96,16 @@ class CoupleReportAccess:
     partner_answers: dict[str, int] | None = None
 
 
-def _shares(membership: Membership) -> tuple[Assessment | None, PersonProfile | None, bool]:
+def _shares(membership: Membership) -> tuple[Assessment | None, bool, bool]:
+    """The person's latest questionnaire, whether their results reach the partner, and whether
+    they gave a positive safety answer in it or in any check-in since."""
     assessment = assessment_latest_complete(user=membership.user)
-    if assessment is None:
-        return None, None, False
-    profile = assessment_profile(assessment=assessment)
-    return assessment, profile, bool(membership.shares_results) and profile.safety is not True
+    if assessment is None or assessment.completed_at is None:
+        return None, False, False
+    concern = assessment_profile(assessment=assessment).safety is True or checkin_safety_since(
+        user=membership.user, since=assessment.completed_at
+    )
+    return assessment, bool(membership.shares_results) and not concern, concern
 
 
 def couple_report_for(*, user: User) -> CoupleReportAccess:
@@ -112,14 +117,14 @@ def couple_report_for(*, user: User) -> CoupleReportAccess:
         return CoupleReportAccess(state="no_partner", membership=membership)
     me_is_a = membership.slot == Membership.Slot.A
     base = CoupleReportAccess(state="", membership=membership, partner=other.user, me_is_a=me_is_a)
-    mine, my_profile, _ = _shares(membership)
-    if mine is None or my_profile is None:
+    mine, _, my_concern = _shares(membership)
+    if mine is None:
         return replace(base, state="me_not_finished")
-    if my_profile.safety is True:
+    if my_concern:
         return replace(base, state="me_safety")
     if not membership.shares_results:
         return replace(base, state="me_not_sharing")
-    theirs, _, they_share = _shares(other)
+    theirs, they_share, _ = _shares(other)
     if theirs is None or not they_share:
         return replace(base, state="waiting")
     return replace(
