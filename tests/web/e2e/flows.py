@@ -160,5 +160,5 @@ def log_in_with_code(person: Person, *, email: str, secret: str) -> None:
     person.page.wait_for_url("**/accounts/2fa/authenticate/")
     person.axe()
     person.page.fill("#id_code", pyotp.TOTP(secret).now())
-    person.page.get_by_role("button", name="Sign In").click()  # the other one cancels
+    person.page.get_by_role("button", name="Log in").click()  # the other one cancels
     person.page.wait_for_url(person.base_url + "/")
