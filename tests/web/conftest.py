@@ -20,6 +20,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from twofold.core import Instrument
 from twofold.web.accounts.models import User
@@ -41,6 +42,14 @@ def make_person(email: str, name: str, language: str = "en") -> User:
     user = User.objects.create_user(email, PASSWORD, display_name=name, language=language)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the site's default language: a request in Spanish leaves Spanish
+    active in the thread (Django's LocaleMiddleware does not switch back), which would change
+    the words a later test's services speak."""
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.test import Client
 
 from twofold.web.config import base
 
-THROTTLED = "Too many failed login attempts"
+THROTTLED = "There have been too many tries"
 
 
 @pytest.fixture

@@ -160,7 +160,7 @@ def log_in_with_code(person: Person, *, email: str, secret: str) -> None:
     person.page.wait_for_url("**/accounts/2fa/authenticate/")
     person.axe()
     person.page.fill("#id_code", totp_code(secret))
-    person.page.get_by_role("button", name="Sign In").click()  # the other one cancels
+    person.page.get_by_role("button", name="Log in").click()  # the other one cancels
     person.page.wait_for_url(person.base_url + "/")
 
 

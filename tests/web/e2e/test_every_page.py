@@ -82,3 +82,112 @@ def test_every_page_has_no_serious_accessibility_violation(
         ana.checked
     )
     assert sum(path.startswith("/<token>/") for path in rosa.checked) >= 9  # admin pages
+
+
+def test_account_pages_in_every_state_have_no_serious_accessibility_violation(
+    people: dict[str, Person], browser: Browser, live_server: object
+) -> None:
+    """The account and two-factor pages the matrix cannot reach with a plain GET: with errors
+    shown, with a change waiting, behind a fresh password, from a link in an email; in Spanish
+    for one of the two people."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from allauth.account.utils import user_pk_to_url_str
+
+    from tests.web.conftest import PASSWORD
+    from tests.web.e2e.flows import submit_main_form
+    from twofold.web.accounts.models import User
+
+    ana_user = make_person("ana@example.org", "Ana", language="es")
+    nuevo = User.objects.create_user("nuevo@example.org", PASSWORD, language="es")
+    unconfirmed = EmailAddress.objects.create(user=nuevo, email="nuevo@example.org", primary=True)
+    visitor, ana = people["a"], people["b"]
+    page = visitor.page
+
+    # A visitor: forms with mistakes, and the pages links in emails open.
+    visitor.goto(reverse("account_login"))
+    page.fill("#id_login", "ana@example.org")
+    page.fill("#id_password", "not the password")
+    submit_main_form(visitor)
+    page.wait_for_selector(".form-errors")
+    visitor.axe()
+    visitor.goto(reverse("account_signup"))
+    page.fill("#id_email", "not an address")
+    page.fill("#id_password1", "short")
+    page.fill("#id_password2", "other")
+    submit_main_form(visitor)
+    page.wait_for_selector("ul.errorlist")
+    visitor.axe()
+    visitor.goto(reverse("account_confirm_email", args=[EmailConfirmationHMAC(unconfirmed).key]))
+    visitor.axe()
+    visitor.goto(
+        reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(ana_user),
+                "key": default_token_generator.make_token(ana_user),
+            },
+        )
+    )
+    page.wait_for_selector("#id_password1")
+    page.fill("#id_password1", "a fresh passphrase 77")
+    page.fill("#id_password2", "not the same 77")
+    submit_main_form(visitor)
+    page.wait_for_selector("ul.errorlist")
+    visitor.axe()
+
+    # Ana, in Spanish: a change of address waiting, mistakes, a code by email, two-factor pages.
+    log_in(ana, email="ana@example.org")
+    page = ana.page
+    ana.goto(reverse("account_email"))
+    page.fill("#id_email", "ana.nueva@example.org")
+    page.locator("button[name=action_add]").click()
+    page.wait_for_selector("button[name=action_remove]")
+    ana.axe()
+    page.locator("button[name=action_remove]").click()
+    page.wait_for_load_state()
+    ana.goto(reverse("account_change_password"))
+    page.fill("#id_oldpassword", "not it")
+    page.fill("#id_password1", "a fresh passphrase 77")
+    page.fill("#id_password2", "another 77")
+    submit_main_form(ana)
+    page.wait_for_selector("ul.errorlist")
+    ana.axe()
+    ana.goto(reverse("account_reauthenticate"))
+    page.fill("#id_password", "not it")
+    submit_main_form(ana)
+    page.wait_for_selector("ul.errorlist")
+    ana.axe()
+    ana.goto(reverse("account_request_reauthentication_code"))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/reauthenticate/code/confirm/**")
+    ana.axe()
+    ana.goto(reverse("account_reauthenticate"))
+    page.fill("#id_password", PASSWORD)
+    submit_main_form(ana)
+    page.wait_for_load_state()
+    ana.goto(reverse("mfa_activate_totp"))
+    page.fill("#id_code", "000000")
+    submit_main_form(ana)
+    page.wait_for_selector("ul.errorlist")
+    ana.axe()
+
+    # Rosa, with an authenticator app, behind a fresh password: the pages that change it.
+    rosa_user = make_person("rosa@example.org", "Rosa")
+    secret = turn_on_authenticator_app(rosa_user)
+    rosa = Person(browser.new_context(locale="en-GB"), live_server.url)  # type: ignore[attr-defined]
+    log_in_with_code(rosa, email="rosa@example.org", secret=secret)
+    rosa.goto(reverse("mfa_reauthenticate"))
+    rosa.axe()
+    rosa.goto(reverse("account_reauthenticate"))
+    rosa.page.fill("#id_password", PASSWORD)
+    submit_main_form(rosa)
+    rosa.page.wait_for_load_state()
+    for name in ("mfa_index", "mfa_view_recovery_codes", "mfa_generate_recovery_codes"):
+        rosa.goto(reverse(name))
+        rosa.axe()
+    rosa.goto(reverse("mfa_deactivate_totp"))
+    rosa.axe()
+    rosa.close()
+    assert len(visitor.checked) >= 4
+    assert len(ana.checked) >= 6

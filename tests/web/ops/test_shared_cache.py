@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.database, pytest.mark.slow]
 
 ANA = "ana@demo.twofold.invalid"
 SITE = "twofold.test"
-THROTTLED = "Too many failed login attempts"
+THROTTLED = "There have been too many tries"
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from typing import ClassVar
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -22,6 +23,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from twofold.web.accounts.models import User
 
@@ -30,6 +32,44 @@ logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    # Our words for the errors allauth raises by key (the keys a phone number or a user name
+    # would raise cannot happen here: people log in with an email address).
+    error_messages: ClassVar[dict[str, object]] = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": gettext_lazy("This account is switched off."),
+        "cannot_remove_primary_email": gettext_lazy(
+            "This is the address you log in with, so it cannot be removed."
+        ),
+        "duplicate_email": gettext_lazy("This is already your email address."),
+        "email_password_mismatch": gettext_lazy(
+            "That email address and password do not go together. Check both and try again."
+        ),
+        "email_taken": gettext_lazy("Another account already uses this email address."),
+        "enter_current_password": gettext_lazy(
+            "That is not your current password. Type the one you log in with now."
+        ),
+        "incorrect_code": gettext_lazy("That code does not work. Check it and try again."),
+        "incorrect_password": gettext_lazy("That password is not right. Try again."),
+        "invalid_or_expired_key": gettext_lazy("This link does not work any more."),
+        "invalid_login": gettext_lazy("Logging in did not work. Try again."),
+        "invalid_password_reset": gettext_lazy(
+            "This link to choose a new password does not work any more."
+        ),
+        "max_email_addresses": gettext_lazy("An account can hold at most %d email addresses."),
+        "too_many_login_attempts": gettext_lazy(
+            "There have been too many tries. Wait a few minutes, then try again."
+        ),
+        "unknown_email": gettext_lazy("No account uses this email address."),
+        "unverified_primary_email": gettext_lazy(
+            "First confirm your email address with the link we sent you."
+        ),
+        "select_only_one": gettext_lazy("Choose just one."),
+        "same_as_current": gettext_lazy("That is the address you already use."),
+        "rate_limited": gettext_lazy(
+            "That was many requests in a short time. Wait a moment, then try again."
+        ),
+    }
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         token = request.session.get(PENDING_INVITE)
         if token:
@@ -49,6 +89,25 @@ def _fernet() -> MultiFernet:
 
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
+    error_messages: ClassVar[dict[str, object]] = {
+        "add_email_blocked": gettext_lazy(
+            "While two-factor authentication is on, a new email address cannot be added. "
+            "Turn it off first, or keep your current address."
+        ),
+        "cannot_delete_authenticator": gettext_lazy(
+            "Your account must keep two-factor authentication, so it cannot be turned off."
+        ),
+        "cannot_generate_recovery_codes": gettext_lazy(
+            "Recovery codes come with an authenticator app: set one up first."
+        ),
+        "incorrect_code": gettext_lazy(
+            "That code does not work. Check the app shows the right account and try a fresh code."
+        ),
+        "unverified_email": gettext_lazy(
+            "First confirm your email address, then turn on two-factor authentication."
+        ),
+    }
+
     def encrypt(self, text: str) -> str:
         return _fernet().encrypt(text.encode()).decode()
 

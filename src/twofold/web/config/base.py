@@ -132,6 +132,22 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "twofold.web.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "twofold.web.accounts.adapter.AccountAdapter"
+# Our words on allauth's forms (labels, help, errors); the pages are ours too (templates/account/).
+_OUR_FORMS = "twofold.web.accounts.allauth_forms"
+ACCOUNT_FORMS = {
+    name: f"{_OUR_FORMS}.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+        "confirm_reauthentication_code": "ConfirmReauthenticationCodeForm",
+    }.items()
+}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -151,6 +167,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TWOFOLD_TRUSTED_PROXIES", 0, minimum=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Twofold"
 MFA_ADAPTER = "twofold.web.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": f"{_OUR_FORMS}.AuthenticateForm",
+    "reauthenticate": f"{_OUR_FORMS}.MFAReauthenticateForm",
+    "activate_totp": f"{_OUR_FORMS}.ActivateTOTPForm",
+}
 TWOFOLD_MFA_REQUIRED_FOR = env_choices(
     "TWOFOLD_MFA_REQUIRED_FOR", ["superusers"], choices={"superusers", "staff", "practitioners"}
 )
