@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.web.conftest import Finish, client_for, log_in_with_second_factor
+from tests.web.pdfs import pdf_text
 from twofold.web.accounts.models import User
 from twofold.web.couples.models import Invitation
 from twofold.web.couples.selectors import token_hash
@@ -122,12 +123,14 @@ GET: dict[str, dict[str, int | str]] = {
     "couples:leave": POST_ONLY,
     "couples:sharing": POST_ONLY,
     "couples:report": MEMBERS,
+    "couples:report_pdf": MEMBERS,  # the report is open in this world: a PDF to both
     "couples:view_log": MEMBERS,
     "assessments:start": SIGNED_IN,
     "assessments:step": SIGNED_IN_302,
     "assessments:answer": POST_ONLY,
     "assessments:finish": POST_ONLY,
     "assessments:results": {**SIGNED_IN, "admin": 404},  # Rosa has not answered
+    "assessments:results_pdf": {**SIGNED_IN, "admin": 404},
     # Two-factor authentication (allauth.mfa). Setting up or showing codes asks for the
     # password again first (302); the login step is only reachable in the middle of a login.
     "mfa_index": SIGNED_IN,
@@ -177,6 +180,9 @@ POST: dict[str, dict[str, int | str]] = {
         "admin": 403,
     },
     "couples:report": MEMBERS,
+    # A PDF is only read: a POST is refused before anything else is looked at.
+    "couples:report_pdf": POST_ONLY,
+    "assessments:results_pdf": POST_ONLY,
     "assessments:answer": {
         **POST_ONLY,
         "partner_a": 400,
@@ -310,7 +316,11 @@ def test_no_page_shows_the_couple_to_an_outsider_or_a_visitor(
 ) -> None:
     url = _url(name)
     for role in ("anon", "outsider"):
-        html = world[role].get(url, follow=True).content.decode()
+        response = world[role].get(url, follow=True)
+        if response["Content-Type"] == "application/pdf":
+            html = pdf_text(response.content)  # Olga's own results
+        else:
+            html = response.content.decode()
         for secret in ("Ana", "Bruno", "ana@example.org", "bruno@example.org"):
             # As a word: random tokens on the page (CSRF) may hold the letters "Ana".
             assert not re.search(rf"\b{re.escape(secret)}\b", html), (role, url, secret)
