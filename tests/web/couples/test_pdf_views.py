@@ -90,7 +90,7 @@ def test_the_open_report_page_links_to_its_pdf(couple: tuple[User, User], finish
 def test_a_closed_report_has_no_pdf_only_the_page_that_says_why(
     couple: tuple[User, User], finish: Finish
 ) -> None:
-    partner_a, partner_b = couple
+    partner_a, _partner_b = couple
     finish(partner_a)
     couple_sharing_set(user=partner_a, share=True)
     for person in couple:
