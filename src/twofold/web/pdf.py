@@ -3,8 +3,8 @@
 A view decides who may have the PDF (with the same access helper as its page) and builds the
 same context as its page; this module wraps that content in a printable document — whose
 report, which questionnaire and version, when it was made, what the scores can and cannot say
-— and has :func:`twofold.reports.pdf.pdf_from_html` lay it out. Rendering takes about half a
-second a page (``benchmarks/bench_pdf.py``), so nothing here runs unless a PDF is asked for.
+— and has :func:`twofold.reports.pdf.pdf_from_html` lay it out. A PDF takes up to about a
+second to make (``benchmarks/README.md``), so nothing here runs unless a PDF is asked for.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET
 
 from twofold.web.accounts.access import signed_in_user
 from twofold.web.assessments.access import own_finished_assessment
@@ -13,7 +13,7 @@ from twofold.web.pdf import pdf_response
 
 
 @login_required
-@require_safe
+@require_GET
 def results_pdf(request: HttpRequest) -> HttpResponse:
     """The results page's report (support resources included, when there are any) on A4."""
     assessment = own_finished_assessment(request)

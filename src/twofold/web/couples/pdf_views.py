@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET
 
 from twofold.web.accounts.access import signed_in_user
 from twofold.web.couples.access import member_of_a_couple
@@ -17,13 +17,14 @@ from twofold.web.pdf import pdf_response
 
 
 @login_required
-@require_safe
+@require_GET
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """The open couple report on A4; otherwise the couple report page, which says why not.
 
     Whatever keeps the report closed (the partner has not finished, has not chosen to share, or
     gave a safety answer), the answer is the same redirect, byte for byte: this URL tells no
-    more than the page does (:func:`~twofold.web.couples.selectors.couple_report_for`).
+    more than the page does (:func:`~twofold.web.couples.selectors.couple_report_for`). GET
+    only: a HEAD would make and log a PDF that nobody receives.
     """
     membership = member_of_a_couple(request)
     user = signed_in_user(request)
