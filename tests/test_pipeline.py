@@ -53,3 +53,22 @@ def test_the_output_may_not_overwrite_the_input(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="would overwrite the input"):
         score_file(source, source, inst, ScoreOptions())
     assert source.read_text() == "a\n1\n"
+
+
+def test_parquet_keeps_min_max_statistics_for_the_input_columns_only(tmp_path: Path) -> None:
+    inst = instrument_from_keys({"S": ["a", "b"]}, min=1, max=5)
+    source = tmp_path / "in.csv"
+    source.write_text("id,a,b\n7,2,4\n3,1,5\n")
+    out = tmp_path / "out.parquet"
+    score_file(source, out, inst, ScoreOptions())
+    row_group = pq.ParquetFile(out).metadata.row_group(0)
+    by_name = {
+        row_group.column(i).path_in_schema: row_group.column(i)
+        for i in range(row_group.num_columns)
+    }
+    assert by_name["id"].is_stats_set
+    assert (by_name["id"].statistics.min, by_name["id"].statistics.max) == (
+        "3",
+        "7",
+    )  # carried as text, untouched
+    assert not by_name["S"].is_stats_set

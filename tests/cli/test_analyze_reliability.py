@@ -208,7 +208,7 @@ def test_norms_write_a_definition_that_validates_and_that_score_then_uses(
     assert norms["scores"]["agree"]["n"] == 2800
 
     scores = tmp_path / "scores.parquet"
-    scored = cli("score", bfi, "-i", out, "--out", scores)
+    scored = cli("score", bfi, "-i", out, "--out", scores, "--intervals")
     assert scored.code == 0, scored.err
     table = pq.read_table(scores).to_pandas()
     assert {"agree_lo", "agree_hi", "agree_pct"} <= set(table.columns)

@@ -238,3 +238,20 @@ def test_errors_in_a_later_chunk_leave_no_partial_file(
     assert "row 300001, column 'x1': 7 is outside" in result.err
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [source, keys] or set(tmp_path.iterdir()) == {source, keys}
+
+
+def test_intervals_are_written_only_on_request(cli: Run, tmp_path: Path) -> None:
+    from twofold.cli.demo import example_couple_path
+
+    plain, wide = tmp_path / "plain.csv", tmp_path / "wide.csv"
+    assert cli("score", example_couple_path(), "--out", plain).code == 0
+    assert cli("score", example_couple_path(), "--out", wide, "--intervals").code == 0
+    plain_columns = set(pd.read_csv(plain).columns)
+    table = pd.read_csv(wide)
+    assert "HD" in plain_columns
+    assert not any(c.endswith(("_lo", "_hi")) for c in plain_columns)
+    added = set(table.columns) - plain_columns
+    assert {"HD_lo", "HD_hi", "UI_lo", "UI_hi"} <= added
+    assert all(c.endswith(("_lo", "_hi")) for c in added)
+    assert (table["HD_lo"] <= table["HD"]).all()
+    assert (table["HD"] <= table["HD_hi"]).all()

@@ -86,10 +86,14 @@ def score(
     delimiter: DelimiterOpt = None,
     encoding: EncodingOpt = "utf-8",
     intervals: Annotated[
-        bool, typer.Option(help="Write the 95% interval of each normed score.")
-    ] = True,
+        bool,
+        typer.Option(
+            help="Also write the 95% interval of each normed score (the score ± a margin that "
+            "is the same for everyone: `twofold instrument show` lists each SEM)."
+        ),
+    ] = False,
 ) -> None:
-    """Score every person in FILE: scales, composites, intervals, regions, flags."""
+    """Score every person in FILE: scales, composites, regions, flags (intervals on request)."""
     inst = select_items(resolve_instrument(instrument, keys, low, high), parse_forms(form))
     options = ScoreOptions(
         min_answered=min_answered,

@@ -7,7 +7,7 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.web.conftest import PASSWORD, answers_for
+from tests.web.conftest import PASSWORD, answers_for, totp_code
 from tests.web.e2e.conftest import Person
 from twofold.web.instrument import current_instrument
 
@@ -151,14 +151,12 @@ def share_results(person: Person) -> None:
 
 def log_in_with_code(person: Person, *, email: str, secret: str) -> None:
     """Log in with the password, then the code the authenticator app shows."""
-    import pyotp
-
     person.goto("/accounts/login/")
     person.page.fill("#id_login", email)
     person.page.fill("#id_password", PASSWORD)
     submit_main_form(person)
     person.page.wait_for_url("**/accounts/2fa/authenticate/")
     person.axe()
-    person.page.fill("#id_code", pyotp.TOTP(secret).now())
+    person.page.fill("#id_code", totp_code(secret))
     person.page.get_by_role("button", name="Sign In").click()  # the other one cancels
     person.page.wait_for_url(person.base_url + "/")

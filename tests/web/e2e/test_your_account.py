@@ -3,12 +3,11 @@ one's data behind a fresh password."""
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from tests.web.conftest import PASSWORD, make_person
+from tests.web.conftest import PASSWORD, make_person, totp_code
 from tests.web.e2e.conftest import Person
 from tests.web.e2e.flows import log_in, log_in_with_code, submit_main_form
 
@@ -35,7 +34,7 @@ def test_a_person_turns_on_an_authenticator_app_and_then_logs_in_with_it(
     page.wait_for_url("**/accounts/2fa/totp/activate/")
     ana.axe()
     secret = page.locator("#authenticator_secret").input_value()
-    page.fill("#id_code", pyotp.TOTP(secret).now())
+    page.fill("#id_code", totp_code(secret))
     submit_main_form(ana)
     page.wait_for_url("**/accounts/2fa/recovery-codes/")
     ana.axe()
