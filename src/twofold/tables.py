@@ -434,7 +434,9 @@ class AtomicWriter:
                     batch.schema,
                     compression="snappy",
                     use_dictionary=dictionary or False,
-                    write_statistics=True if self.statistics is None else (self.statistics or False),
+                    write_statistics=True
+                    if self.statistics is None
+                    else (self.statistics or False),
                 )
             self._writer.write_batch(batch)
         elif self.format == "csv":
