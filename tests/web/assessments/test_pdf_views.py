@@ -51,6 +51,9 @@ def test_the_pdf_says_what_the_results_page_says_in_the_persons_language(
     }[lang]
     assert heading in text
     assert limits in text
+    english = "Each score comes with a 95% range"
+    assert (english in text) == (lang == "en")  # the note is worded in the person's language
+    assert ("Cada puntuación va con un intervalo del 95 %" in text) == (lang == "es")
     assert "Ana" in text
 
 
@@ -62,6 +65,8 @@ def test_the_pdf_names_the_questionnaire_its_version_and_the_dates(
     assert f"{instrument.title['es']}, versión {instrument.version}" in text
     assert "Respondido el" in text
     assert "Generado el" in text
+    for english in ("Name", "Questionnaire", "Answered on", "Made on", "version", "They "):
+        assert english not in text, english
     months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto"]
     months += ["septiembre", "octubre", "noviembre", "diciembre"]
     assert assessment.completed_at is not None
