@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from twofold.core import (
     Instrument,
     ItemStats,
+    PersonProfile,
     Problem,
     Profiles,
     ResponseError,
@@ -40,6 +41,7 @@ from twofold.tables import AtomicWriter, iter_batches, read_table
 __all__ = [
     "ScoreOptions",
     "couple_table",
+    "person_profile",
     "profile_columns",
     "responses_from_batch",
     "score_file",
@@ -476,3 +478,35 @@ def change_table(
     if not p1.interval_ids:
         raise UserError(f"instrument {instrument.id!r} has no norms, so no SEM for reliable change")
     return pa.table(cols)
+
+
+def person_profile(
+    path: str | Path,
+    instrument: Instrument,
+    *,
+    id_column: str,
+    person: str | None,
+    options: ScoreOptions = ScoreOptions(),
+) -> PersonProfile:
+    """Score a file and return one person's profile: the row whose ``id_column`` is ``person``.
+
+    With ``person=None`` the file must hold exactly one row, which is taken whatever its id.
+    """
+    path = Path(path)
+    needed = {} if person is None else {id_column: "--id"}
+    table, prof = _profile_whole_file(path, instrument, options, needed)
+    if person is None:
+        if table.num_rows != 1:
+            raise UserError(
+                f"{path.name}: {table.num_rows:,} rows; choose one with --person "
+                f"(its id in column {id_column!r}, or name another column with --id)"
+            )
+        return prof.person(0)
+    ids = [None if v is None else str(v) for v in table.column(id_column).to_pylist()]
+    rows = [i for i, v in enumerate(ids) if v == person]
+    if not rows:
+        raise UserError(f"{path.name}: no row has {person!r} in column {id_column!r}")
+    if len(rows) > 1:
+        shown = ", ".join(str(i + 1) for i in rows[:10])
+        raise UserError(f"{path.name}: rows {shown} all have {person!r} in column {id_column!r}")
+    return prof.person(rows[0])

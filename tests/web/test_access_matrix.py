@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.web.conftest import CheckIn, Finish, client_for, log_in_with_second_factor
+from tests.web.pdfs import pdf_text
 from twofold.web.accounts.models import User
 from twofold.web.assessments.services import checkin_start
 from twofold.web.couples.models import Invitation
@@ -126,6 +127,7 @@ GET: dict[str, dict[str, int | str]] = {
     "couples:leave": POST_ONLY,
     "couples:sharing": POST_ONLY,
     "couples:report": MEMBERS,
+    "couples:report_pdf": MEMBERS,  # the report is open in this world: a PDF to both
     "couples:view_log": MEMBERS,
     "assessments:start": SIGNED_IN,
     "assessments:step": SIGNED_IN_302,
@@ -138,6 +140,7 @@ GET: dict[str, dict[str, int | str]] = {
     "assessments:checkin_answer": POST_ONLY,
     "assessments:checkin_finish": POST_ONLY,
     "assessments:change": {**SIGNED_IN, "admin": 404},  # after the questionnaire only
+    "assessments:results_pdf": {**SIGNED_IN, "admin": 404},
     # Two-factor authentication (allauth.mfa). Setting up or showing codes asks for the
     # password again first (302); the login step is only reachable in the middle of a login.
     "mfa_index": SIGNED_IN,
@@ -187,6 +190,9 @@ POST: dict[str, dict[str, int | str]] = {
         "admin": 403,
     },
     "couples:report": MEMBERS,
+    # A PDF is only read: a POST is refused before anything else is looked at.
+    "couples:report_pdf": POST_ONLY,
+    "assessments:results_pdf": POST_ONLY,
     "assessments:answer": {
         **POST_ONLY,
         "partner_a": 400,
@@ -337,7 +343,11 @@ def test_no_page_shows_the_couple_to_an_outsider_or_a_visitor(
 ) -> None:
     url = _url(name)
     for role in ("anon", "outsider"):
-        html = world[role].get(url, follow=True).content.decode()
+        response = world[role].get(url, follow=True)
+        if response["Content-Type"] == "application/pdf":
+            html = pdf_text(response.content)  # Olga's own results
+        else:
+            html = response.content.decode()
         for secret in ("Ana", "Bruno", "ana@example.org", "bruno@example.org"):
             # As a word: random tokens on the page (CSRF) may hold the letters "Ana".
             assert not re.search(rf"\b{re.escape(secret)}\b", html), (role, url, secret)

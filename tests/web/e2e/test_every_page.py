@@ -28,7 +28,8 @@ from twofold.web.couples.services import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-NOT_HTML = {"healthz", "admin:jsi18n"}  # plain text for load balancers; a script
+# Plain text for load balancers; a script; PDF downloads (read back in their own tests).
+NOT_HTML = {"healthz", "admin:jsi18n", "assessments:results_pdf", "couples:report_pdf"}
 
 
 def test_every_page_has_no_serious_accessibility_violation(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from twofold.web.assessments import views
+from twofold.web.assessments import pdf_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("checkin/answer/", views.answer, {"kind": "checkin"}, name="checkin_answer"),
     path("checkin/finish/", views.finish, {"kind": "checkin"}, name="checkin_finish"),
     path("change/", views.change, name="change"),
+    path("results/pdf/", pdf_views.results_pdf, name="results_pdf"),
 ]

@@ -75,6 +75,7 @@ class ViewRecord(models.Model):
 
     class What(models.TextChoices):
         COUPLE_REPORT = "couple_report", _("the couple report")
+        COUPLE_REPORT_PDF = "couple_report_pdf", _("the couple report, as a PDF")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="views")
     viewer = models.ForeignKey(

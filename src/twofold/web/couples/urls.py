@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from twofold.web.couples import views
+from twofold.web.couples import pdf_views, views
 
 app_name = "couples"
 urlpatterns = [
@@ -13,5 +13,6 @@ urlpatterns = [
     path("leave/", views.leave, name="leave"),
     path("sharing/", views.sharing, name="sharing"),
     path("report/", views.report, name="report"),
+    path("report/pdf/", pdf_views.report_pdf, name="report_pdf"),
     path("log/", views.view_log, name="view_log"),
 ]

@@ -1,0 +1,109 @@
+"""The person's own results as a PDF: really rendered, read back, in their language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import Finish, client_for
+from tests.web.pdfs import pdf_text, words
+from twofold.core import Instrument
+from twofold.reports import individual_report, support_resources
+from twofold.web.accounts.models import User
+from twofold.web.assessments.selectors import assessment_latest_complete, assessment_profile
+
+pytestmark = pytest.mark.django_db
+
+URL = "/assessment/results/pdf/"
+
+
+def _expected(user: User, lang: str) -> list[str]:
+    """What the person's report says about them: region, facets and sub-facets, feedback."""
+    assessment = assessment_latest_complete(user=user)
+    assert assessment is not None
+    report = individual_report(assessment_profile(assessment=assessment), lang)
+    assert report.region is not None
+    said = [report.region.label, report.region.description]
+    said += [reading.label for reading in (*report.facets, *report.subfacets)]
+    said += [reading.description for reading in report.facets]
+    for item in (*report.strengths, *report.growth_edges):
+        said += [item.statement, item.practice, item.question]
+    return said
+
+
+@pytest.mark.parametrize(("level", "lang"), [(6, "en"), (2, "es")])
+def test_the_pdf_says_what_the_results_page_says_in_the_persons_language(
+    partner_a: User, finish: Finish, level: int, lang: str
+) -> None:
+    partner_a.language = lang
+    partner_a.save(update_fields=["language"])
+    finish(partner_a, level=level)
+    response = client_for(partner_a).get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="twofold-results.pdf"'
+    assert "no-store" in response["Cache-Control"]
+    text = pdf_text(response.content)
+    for sentence in _expected(partner_a, lang):
+        assert words(sentence) in text, sentence
+    heading, limits = {
+        "en": ("Your results", "What these scores can and cannot say"),
+        "es": ("Tus resultados", "Lo que estas puntuaciones pueden decir y lo que no"),
+    }[lang]
+    assert heading in text
+    assert limits in text
+    english = "Each score comes with a 95% range"
+    assert (english in text) == (lang == "en")  # the note is worded in the person's language
+    assert ("Cada puntuación va con un intervalo del 95 %" in text) == (lang == "es")
+    assert "Ana" in text
+
+
+def test_the_pdf_names_the_questionnaire_its_version_and_the_dates(
+    partner_b: User, finish: Finish, instrument: Instrument
+) -> None:
+    assessment = finish(partner_b)  # Bruno reads Spanish
+    text = pdf_text(client_for(partner_b).get(URL).content)
+    assert f"{instrument.title['es']}, versión {instrument.version}" in text
+    assert "Respondido el" in text
+    assert "Generado el" in text
+    for english in ("Name", "Questionnaire", "Answered on", "Made on", "version", "They "):
+        assert english not in text, english
+    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto"]
+    months += ["septiembre", "octubre", "noviembre", "diciembre"]
+    assert assessment.completed_at is not None
+    day = f"{assessment.completed_at.day} de {months[assessment.completed_at.month - 1]}"
+    assert day in text
+
+
+def test_support_resources_are_in_the_own_pdf_after_a_safety_answer_and_only_then(
+    couple: tuple[User, User], finish: Finish
+) -> None:
+    partner_a, partner_b = couple
+    finish(partner_a)
+    finish(partner_b, safety=3)
+    bruno_reads = pdf_text(client_for(partner_b).get(URL).content)
+    assert "Apoyo, solo para ti" in bruno_reads
+    for resource in support_resources("es"):
+        assert words(resource.title) in bruno_reads
+        assert words(resource.text) in bruno_reads
+    ana_reads = pdf_text(client_for(partner_a).get(URL).content)
+    for resource in support_resources("en"):
+        assert words(resource.title) not in ana_reads
+
+
+def test_the_pdf_holds_no_question_of_the_questionnaire(
+    partner_a: User, finish: Finish, instrument: Instrument
+) -> None:
+    finish(partner_a)
+    text = pdf_text(client_for(partner_a).get(URL).content)
+    for item in instrument.items:
+        assert words(item.text_in("en")) not in text, item.id
+
+
+def test_there_is_no_pdf_before_the_questionnaire_is_finished(partner_a: User) -> None:
+    assert client_for(partner_a).get(URL).status_code == 404
+
+
+def test_the_results_page_links_to_its_pdf(partner_a: User, finish: Finish) -> None:
+    finish(partner_a)
+    html = client_for(partner_a).get("/assessment/results/").content.decode()
+    assert f'<a href="{URL}" type="application/pdf">Download your results (PDF)</a>' in html

@@ -1,0 +1,150 @@
+"""The couple report as a PDF: the same rule as the page, and a safety answer never shows."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import HttpResponse
+
+from tests.web.conftest import Finish, client_for, make_person
+from tests.web.pdfs import pdf_text, words
+from twofold.core import Instrument
+from twofold.web.accounts.models import User
+from twofold.web.couples.models import ViewRecord
+from twofold.web.couples.selectors import couple_report_for
+from twofold.web.couples.services import (
+    couple_create,
+    couple_invite_accept,
+    couple_invite_create,
+    couple_leave,
+    couple_sharing_set,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/couple/report/pdf/"
+
+
+def _both_share(couple: tuple[User, User], finish: Finish) -> None:
+    partner_a, partner_b = couple
+    finish(partner_a, level=6)
+    finish(partner_b, level=3)
+    for person in couple:
+        couple_sharing_set(user=person, share=True)
+
+
+@pytest.mark.parametrize(("who", "lang"), [(0, "en"), (1, "es")])
+def test_each_partner_gets_the_open_report_in_their_own_language(
+    couple: tuple[User, User], finish: Finish, who: int, lang: str
+) -> None:
+    from twofold.web.couples.reports import couple_report_context
+
+    _both_share(couple, finish)
+    me, partner = couple[who], couple[1 - who]
+    assert me.language == lang
+    response = client_for(me).get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="twofold-couple-report.pdf"'
+    text = pdf_text(response.content)
+    report = couple_report_context(couple_report_for(user=me), viewer=me)["report"]
+    assert report.pattern is not None
+    for sentence in (report.pattern.label, report.pattern.meaning, *report.prompts):
+        assert words(sentence) in text, sentence
+    assert {"en": "Couple report", "es": "Informe de pareja"}[lang] in text
+    assert partner.name in text
+    assert me.name in text
+
+
+def test_the_pdf_never_holds_a_question_or_anything_about_safety(
+    couple: tuple[User, User], finish: Finish, instrument: Instrument
+) -> None:
+    _both_share(couple, finish)
+    for person in couple:
+        text = pdf_text(client_for(person).get(URL).content)
+        for item in instrument.items:
+            for lang in ("en", "es"):
+                assert words(item.text_in(lang)) not in text, item.id
+        assert "Support, for you alone" not in text
+        assert "Apoyo, solo para ti" not in text
+
+
+def test_a_pdf_download_is_in_the_view_log_as_a_pdf(
+    couple: tuple[User, User], finish: Finish
+) -> None:
+    partner_a, partner_b = couple
+    _both_share(couple, finish)
+    client_for(partner_b).get(URL)
+    record = ViewRecord.objects.get()
+    assert (record.viewer, record.what) == (partner_b, "couple_report_pdf")
+    log = client_for(partner_a).get("/couple/log/").content.decode()
+    assert "<td>Bruno</td>" in log
+    assert "the couple report, as a PDF" in log
+
+
+def test_the_open_report_page_links_to_its_pdf(couple: tuple[User, User], finish: Finish) -> None:
+    _both_share(couple, finish)
+    html = client_for(couple[0]).get("/couple/report/").content.decode()
+    assert f'<a href="{URL}" type="application/pdf">' in html
+
+
+def test_a_closed_report_has_no_pdf_only_the_page_that_says_why(
+    couple: tuple[User, User], finish: Finish
+) -> None:
+    partner_a, _partner_b = couple
+    finish(partner_a)
+    couple_sharing_set(user=partner_a, share=True)
+    for person in couple:
+        response = client_for(person).get(URL)
+        assert (response.status_code, response["Location"]) == (302, "/couple/report/")
+        html = client_for(person).get("/couple/report/").content.decode()
+        assert URL not in html
+    assert not ViewRecord.objects.exists()
+
+
+def _answer(user: User) -> tuple[int, dict[str, str], bytes]:
+    response: HttpResponse = client_for(user).get(URL)
+    return response.status_code, dict(response.headers), response.content
+
+
+@pytest.mark.parametrize("b_state", ["not_finished", "finished_not_sharing"])
+def test_the_pdf_url_answers_the_partner_of_someone_with_a_safety_answer_as_if_not_shared(
+    partner_a: User, partner_b: User, finish: Finish, b_state: str
+) -> None:
+    # World 1: Bruno answered a safety item positively and chose to share.
+    couple_create(user=partner_a)
+    couple_invite_accept(user=partner_b, token=couple_invite_create(user=partner_a)[1])
+    finish(partner_a)
+    couple_sharing_set(user=partner_a, share=True)
+    finish(partner_b, safety=4)
+    couple_sharing_set(user=partner_b, share=True)
+    assert couple_report_for(user=partner_b).state == "me_safety"
+    flagged = _answer(partner_a)
+
+    # World 2: the same Ana, whose partner Bruno (same name) has not shared.
+    couple_leave(user=partner_a)
+    partner_a.memberships.all().delete()
+    partner_b.delete()
+    bruno = make_person("bruno2@example.org", "Bruno", language="es")
+    couple_create(user=partner_a)
+    couple_invite_accept(user=bruno, token=couple_invite_create(user=partner_a)[1])
+    couple_sharing_set(user=partner_a, share=True)
+    if b_state == "finished_not_sharing":
+        finish(bruno)
+    not_shared = _answer(partner_a)
+
+    assert flagged == not_shared  # status, every header, and the body, byte for byte
+    assert flagged[0] == 302
+    assert not ViewRecord.objects.exists()
+
+
+def test_the_person_with_the_safety_answer_is_sent_to_the_page_with_their_support(
+    couple: tuple[User, User], finish: Finish
+) -> None:
+    partner_a, partner_b = couple
+    finish(partner_a)
+    finish(partner_b, safety=2)
+    for person in couple:
+        couple_sharing_set(user=person, share=True)
+    response = client_for(partner_b).get(URL, follow=True)
+    assert response.redirect_chain == [("/couple/report/", 302)]
+    assert "Apoyo, solo para ti" in response.content.decode()
