@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import override_settings
 
 from tests.web.conftest import Finish, client_for
 from tests.web.pdfs import pdf_text, words
@@ -107,3 +112,21 @@ def test_the_results_page_links_to_its_pdf(partner_a: User, finish: Finish) -> N
     finish(partner_a)
     html = client_for(partner_a).get("/assessment/results/").content.decode()
     assert f'<a href="{URL}" type="application/pdf">Download your results (PDF)</a>' in html
+
+
+@override_settings(TWOFOLD_PDFS_PER_MINUTE=2)
+def test_past_the_limit_a_person_gets_a_page_that_says_wait_and_others_are_not_held_up(
+    partner_a: User, partner_b: User, finish: Finish
+) -> None:
+    cache.clear()
+    finish(partner_a)
+    finish(partner_b)
+    ana = client_for(partner_a)
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, 5, tzinfo=UTC), tick=False):
+        got = [ana.get(URL) for _ in range(3)]
+        bruno = client_for(partner_b).get(URL)
+    assert [r.status_code for r in got] == [200, 200, 429]
+    assert "Wait a minute, then try again." in got[2].content.decode()
+    assert bruno.status_code == 200
+    with time_machine.travel(datetime(2026, 11, 30, 10, 1, 5, tzinfo=UTC), tick=False):
+        assert ana.get(URL).status_code == 200  # a new minute

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.test import override_settings
 
 from tests.web.conftest import Finish, client_for, make_person
 from tests.web.pdfs import pdf_text, words
@@ -148,3 +153,16 @@ def test_the_person_with_the_safety_answer_is_sent_to_the_page_with_their_suppor
     response = client_for(partner_b).get(URL, follow=True)
     assert response.redirect_chain == [("/couple/report/", 302)]
     assert "Apoyo, solo para ti" in response.content.decode()
+
+
+@override_settings(TWOFOLD_PDFS_PER_MINUTE=1)
+def test_a_pdf_refused_for_the_limit_is_not_in_the_view_log(
+    couple: tuple[User, User], finish: Finish
+) -> None:
+    cache.clear()
+    partner_b = couple[1]
+    _both_share(couple, finish)
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, 5, tzinfo=UTC), tick=False):
+        made, refused = client_for(partner_b).get(URL), client_for(partner_b).get(URL)
+    assert (made.status_code, refused.status_code) == (200, 429)
+    assert ViewRecord.objects.count() == 1

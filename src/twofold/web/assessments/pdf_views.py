@@ -19,6 +19,7 @@ def results_pdf(request: HttpRequest) -> HttpResponse:
     assessment = own_finished_assessment(request)
     viewer = signed_in_user(request)
     return pdf_response(
+        request,
         template="reports/pdf/individual.html",
         context={
             "report_html": report_html(assessment, viewer.language),

@@ -252,3 +252,5 @@ LOGGING = {
 TWOFOLD_INSTRUMENT = env_str("TWOFOLD_INSTRUMENT", "rbi")
 TWOFOLD_PAGE_SIZE = env_int("TWOFOLD_PAGE_SIZE", 6, minimum=1)
 TWOFOLD_INVITATION_DAYS = env_int("TWOFOLD_INVITATION_DAYS", 7, minimum=1)
+# A PDF takes about a second of a server thread: at most this many per person a minute.
+TWOFOLD_PDFS_PER_MINUTE = env_int("TWOFOLD_PDFS_PER_MINUTE", 10, minimum=1)

@@ -32,11 +32,14 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     if access.state != "open":
         return redirect("couples:report")
     response = pdf_response(
+        request,
         template="reports/pdf/couple.html",
         context=couple_report_context(access, viewer=user),
         viewer=user,
         filename="twofold-couple-report.pdf",
     )
+    if response.status_code != 200:  # past the limit of PDFs a minute: nothing was made
+        return response
     # Logged once made, like the page: a PDF is a copy of what the partner chose to share.
     couple_view_record(
         couple=membership.couple, viewer=user, what=ViewRecord.What.COUPLE_REPORT_PDF

@@ -387,6 +387,7 @@ ES = {
     "Turn off the authenticator app": "Desactivar la aplicación de autenticación",
     "Logging in will then ask for your password only, and your recovery codes stop working. You can set it up again at any time.": "Desde entonces, al iniciar sesión solo se pedirá tu contraseña, y tus códigos de recuperación dejarán de funcionar. Puedes volver a configurarla cuando quieras.",
     "Keep it on": "Mantenerla activada",
+    "A PDF takes the server a moment to make, so each person can have a few a minute. Wait a minute, then try again.": "Hacer un PDF le lleva un momento al servidor, así que cada persona puede pedir unos pocos por minuto. Espera un minuto y vuelve a intentarlo.",
 }
 
 # Check-ins and change over time.
