@@ -420,20 +420,24 @@ def balance_map(
                 )
         marks.append(_marker(shape, cx, cy, colour))
         left_half = cx < (_MAP_LEFT + _MAP_RIGHT) / 2
+        x, y = (cx + 10 if left_half else cx - 10), (cy - 9 if k == 0 else cy + 18)
+        style = {"text_anchor": "start" if left_half else "end", "font_weight": "bold"}
+        # A white halo keeps the name readable over the interval; drawn as its own text under
+        # the name (not with paint-order, which WeasyPrint's PDFs ignore, painting the stroke
+        # over the letters).
         marks.append(
             _text(
-                cx + 10 if left_half else cx - 10,
-                cy - 9 if k == 0 else cy + 18,
+                x,
+                y,
                 p.label,
-                class_="point-label",
-                text_anchor="start" if left_half else "end",
-                font_weight="bold",
-                fill=colour,
+                **style,
+                class_="halo",
+                fill="#ffffff",
                 stroke="#ffffff",
                 stroke_width=3,
-                paint_order="stroke",
             )
         )
+        marks.append(_text(x, y, p.label, **style, class_="point-label", fill=colour))
     body.extend(marks)
 
     y = _MAP_BOTTOM + 56
