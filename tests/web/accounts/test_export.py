@@ -86,6 +86,7 @@ def test_the_export_holds_the_scores_region_and_couple_space(shared: tuple[User,
     (invitation,) = data["invitations_you_made"]
     assert invitation["used"] is not None
     assert [v["by"] for v in data["couple_report_views"]] == ["Bruno", "you"]
+    assert {v["what"] for v in data["couple_report_views"]} == {"the couple report"}
     assert data["account"]["email"] == "ana@example.org"
 
 

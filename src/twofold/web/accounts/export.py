@@ -28,7 +28,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from twofold.core.instrument import Instrument, localized
 from twofold.web.accounts.models import User
@@ -218,9 +218,9 @@ def _views(user: User) -> list[Row]:
             who = record.viewer.name
         else:
             who = f"a deleted account ({record.viewer_pseudonym})"
-        rows.append(
-            {"space": record.couple_id, "seen": _when(record.at), "by": who, "what": record.what}
-        )
+        with translation.override("en"):  # the download is in English throughout
+            what = str(record.get_what_display())
+        rows.append({"space": record.couple_id, "seen": _when(record.at), "by": who, "what": what})
     return rows
 
 
