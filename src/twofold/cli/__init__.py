@@ -41,7 +41,10 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing was written")
         sys.exit(130)
-    except Exception:
+    except Exception as exc:
+        if _is_settings_error(exc):  # the web commands' settings: a variable missing or wrong
+            err_console.print(f"[bold red]error in the settings:[/] {exc}", highlight=False)
+            sys.exit(2)
         if os.environ.get("TWOFOLD_DEBUG"):
             raise
         err_console.print(
@@ -49,3 +52,10 @@ def main() -> None:
             "and report the output."
         )
         sys.exit(1)
+
+
+def _is_settings_error(exc: Exception) -> bool:
+    """Django's ImproperlyConfigured, which our settings raise naming the variable; checked
+    without importing Django for the commands that never load it."""
+    exceptions = sys.modules.get("django.core.exceptions")
+    return exceptions is not None and isinstance(exc, exceptions.ImproperlyConfigured)

@@ -292,3 +292,23 @@ def test_cookies_are_set_secure_http_only_same_site_and_host_bound(production_po
         assert {"secure", "httponly", "samesite"} <= attributes, (name, header)
         assert "SameSite=Lax" in header, header
         assert "Domain=" not in header, header
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "8019"], ["backup", "x.bak"]])
+def test_a_command_with_a_missing_secret_says_which_and_exits_2(
+    tmp_path: Path, command: list[str]
+) -> None:
+    twofold = Path(sys.executable).with_name("twofold")
+    result = subprocess.run(
+        [str(twofold), *command],
+        env=production_env(tmp_path, DJANGO_SECRET_KEY=None),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+    assert "internal error" not in result.stderr
+    assert not (tmp_path / "x.bak").exists()
