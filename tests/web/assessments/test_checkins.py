@@ -198,7 +198,7 @@ def test_the_check_in_page_says_when_the_next_one_opens(
     with time_machine.travel(MONDAY + timedelta(hours=2), tick=False):
         client = client_for(partner_a)
         html = client.get("/assessment/checkin/").content.decode()
-        assert "The next check-in opens on" in html
+        assert "The next check-in opens in 18\u00a0hours" in html  # 20 hours after the last
         refused = client.post("/assessment/checkin/", follow=True)
         assert "within the last day" in refused.content.decode()
 

@@ -49,7 +49,7 @@ def test_a_check_in_leads_to_the_change_page_and_the_partner_sees_only_not_share
     page.locator("main details summary").first.click()
     expect(page.locator("main table").first).to_contain_text("check-in")
     # the next check-in waits a day
-    expect(page.locator("main")).to_contain_text("The next check-in opens on")
+    expect(page.locator("main")).to_contain_text("The next check-in opens in")
 
     # Her safety answer closes the couple report; Bruno reads what not sharing shows.
     bruno.goto("/couple/report/")

@@ -409,7 +409,7 @@ ES.update(
         "You have answered %(a)s of %(t)s questions of this check-in. Go on where you left off, on this device or any other.": "Has respondido %(a)s de %(t)s preguntas de este seguimiento. Sigue donde lo dejaste, en este dispositivo o en cualquier otro.",
         "Continue the check-in": "Seguir con el seguimiento",
         "Begin a check-in": "Empezar un seguimiento",
-        "You have checked in within the last day. The next check-in opens on %(when)s.": "Has hecho un seguimiento en el último día. El siguiente se abre el %(when)s.",
+        "You have checked in within the last day. The next check-in opens in %(wait)s.": "Has hecho un seguimiento en el último día. El siguiente se abre dentro de %(wait)s.",
         "Over time": "A lo largo del tiempo",
         "A short check-in, for you alone, shows how your answers move from week to week.": "Un seguimiento breve, solo para ti, muestra cómo se mueven tus respuestas de una semana a otra.",
         "Finish and see my change over time": "Terminar y ver mi cambio a lo largo del tiempo",
@@ -445,7 +445,10 @@ def fill(po_path: str) -> list[str]:
             continue
         msgid = "".join(re.findall(r'"(.*)"', m.group(1))).replace('\\"', '"')
         head = block[: block.index("msgstr")]
-        head = head.replace("#, fuzzy\n", "")
+        # A translation written here replaces msgmerge's guess: drop the fuzzy mark (alone or
+        # among other flags) and the previous msgid it kept ("#|" lines).
+        head = head.replace("#, fuzzy\n", "").replace("#, fuzzy, ", "#, ")
+        head = "".join(line for line in head.splitlines(keepends=True) if not line.startswith("#|"))
         if msgid in ES:
             out.append(head + "msgstr " + _quote(ES[msgid]))
         else:
