@@ -139,6 +139,26 @@ def _text(x: float, y: float, content: str, **attrs: object) -> str:
     return f"<text {_attrs({'x': x, 'y': y, **attrs})}>{escape(content)}</text>"
 
 
+def _interval_bar(
+    lo: float, hi: float, at: float, colour: str, *, class_: str, vertical: bool, caps: bool = True
+) -> list[str]:
+    """An interval drawn from ``lo`` to ``hi`` (pixels along the bar) at ``at`` (across it),
+    with a short cap at each end unless ``caps`` is False."""
+
+    def line(u1: float, u2: float, v1: float, v2: float, **attrs: object) -> str:
+        ends = (
+            {"x1": v1, "y1": u1, "x2": v2, "y2": u2}
+            if vertical
+            else {"x1": u1, "y1": v1, "x2": u2, "y2": v2}
+        )
+        return _el("line", **attrs, **ends, stroke=colour, stroke_width=2)
+
+    bar = [line(lo, hi, at, at, class_=class_)]
+    if caps:
+        bar += [line(end, end, at - 4, at + 4) for end in (lo, hi)]
+    return bar
+
+
 def _wrap(text: str, width: float, size: float) -> list[str]:
     """Greedy word wrap by an estimated glyph width (0.6 em, wide for DejaVu Sans)."""
     per_line = max(1, int(width / (0.6 * size)))
@@ -384,40 +404,10 @@ def balance_map(
             )
         if p.x_interval is not None:
             a, b = px(p.x_interval[0]), px(p.x_interval[1])
-            body.append(
-                _el(
-                    "line",
-                    class_="interval-x",
-                    x1=a,
-                    y1=cy,
-                    x2=b,
-                    y2=cy,
-                    stroke=colour,
-                    stroke_width=2,
-                )
-            )
-            for end in (a, b):
-                body.append(
-                    _el("line", x1=end, y1=cy - 4, x2=end, y2=cy + 4, stroke=colour, stroke_width=2)
-                )
+            body.extend(_interval_bar(a, b, cy, colour, class_="interval-x", vertical=False))
         if p.y_interval is not None:
             c, d = py(p.y_interval[0]), py(p.y_interval[1])
-            body.append(
-                _el(
-                    "line",
-                    class_="interval-y",
-                    x1=cx,
-                    y1=c,
-                    x2=cx,
-                    y2=d,
-                    stroke=colour,
-                    stroke_width=2,
-                )
-            )
-            for end in (c, d):
-                body.append(
-                    _el("line", x1=cx - 4, y1=end, x2=cx + 4, y2=end, stroke=colour, stroke_width=2)
-                )
+            body.extend(_interval_bar(c, d, cx, colour, class_="interval-y", vertical=True))
         marks.append(_marker(shape, cx, cy, colour))
         left_half = cx < (_MAP_LEFT + _MAP_RIGHT) / 2
         x, y = (cx + 10 if left_half else cx - 10), (cy - 9 if k == 0 else cy + 18)

@@ -30,6 +30,7 @@ from twofold.reports.charts import (
     _check_id,
     _el,
     _f,
+    _interval_bar,
     _marker,
     _svg,
     _text,
@@ -164,33 +165,19 @@ def timeline_chart(
     colour, full_colour = MARKERS[0][0], MARKERS[1][0]
     for x, p in zip(xs, shown, strict=True):
         if p.value is not None and p.interval is not None:
-            body.append(
-                _el(
-                    "line",
-                    class_="interval",
-                    x1=x,
-                    y1=py(p.interval[0]),
-                    x2=x,
-                    y2=py(p.interval[1]),
-                    stroke=colour,
-                    stroke_width=2,
-                )
+            y1, y2 = py(p.interval[0]), py(p.interval[1])
+            body.extend(
+                _interval_bar(y1, y2, x, colour, class_="interval", vertical=True, caps=False)
             )
         if p.value is not None:
             body.append(_marker("circle", x, py(p.value), colour))
         if p.full_value is not None:
             fx = x + 9
             if p.full_interval is not None:
-                body.append(
-                    _el(
-                        "line",
-                        class_="interval-full",
-                        x1=fx,
-                        y1=py(p.full_interval[0]),
-                        x2=fx,
-                        y2=py(p.full_interval[1]),
-                        stroke=full_colour,
-                        stroke_width=2,
+                y1, y2 = py(p.full_interval[0]), py(p.full_interval[1])
+                body.extend(
+                    _interval_bar(
+                        y1, y2, fx, full_colour, class_="interval-full", vertical=True, caps=False
                     )
                 )
             body.append(_marker("square", fx, py(p.full_value), full_colour))
