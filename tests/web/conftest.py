@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import pyotp
 import pytest
@@ -99,6 +100,7 @@ def answers_for(
 
 
 Finish = Callable[..., Assessment]
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -214,3 +216,42 @@ def site_admin(db: None) -> tuple[User, str]:
     rosa.is_staff = rosa.is_superuser = True
     rosa.save(update_fields=["is_staff", "is_superuser"])
     return rosa, turn_on_authenticator_app(rosa)
+
+
+def safety_answer_or_not_shared(
+    partner_a: User, partner_b: User, finish: Finish, b_state: str, look: Callable[[User], T]
+) -> tuple[T, T]:
+    """What ``look`` shows Ana in two worlds that must look the same to her.
+
+    World 1: Bruno answered a safety item positively and chose to share. World 2: the same Ana,
+    whose partner Bruno (same name) has not shared: ``b_state`` is ``"not_finished"`` or
+    ``"finished_not_sharing"``. Returns (world 1, world 2).
+    """
+    from twofold.web.couples.selectors import couple_report_for
+    from twofold.web.couples.services import (
+        couple_create,
+        couple_invite_accept,
+        couple_invite_create,
+        couple_leave,
+        couple_sharing_set,
+    )
+
+    couple_create(user=partner_a)
+    couple_invite_accept(user=partner_b, token=couple_invite_create(user=partner_a)[1])
+    finish(partner_a)
+    couple_sharing_set(user=partner_a, share=True)
+    finish(partner_b, safety=4)
+    couple_sharing_set(user=partner_b, share=True)
+    assert couple_report_for(user=partner_b).state == "me_safety"
+    flagged = look(partner_a)
+
+    couple_leave(user=partner_a)
+    partner_a.memberships.all().delete()
+    partner_b.delete()
+    bruno = make_person("bruno2@example.org", "Bruno", language="es")
+    couple_create(user=partner_a)
+    couple_invite_accept(user=bruno, token=couple_invite_create(user=partner_a)[1])
+    couple_sharing_set(user=partner_a, share=True)
+    if b_state == "finished_not_sharing":
+        finish(bruno)
+    return flagged, look(partner_a)

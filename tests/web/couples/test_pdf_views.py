@@ -10,17 +10,13 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import override_settings
 
-from tests.web.conftest import Finish, client_for, make_person
+from tests.web.conftest import Finish, client_for, safety_answer_or_not_shared
 from tests.web.pdfs import pdf_text, words
 from twofold.core import Instrument
 from twofold.web.accounts.models import User
 from twofold.web.couples.models import ViewRecord
 from twofold.web.couples.selectors import couple_report_for
 from twofold.web.couples.services import (
-    couple_create,
-    couple_invite_accept,
-    couple_invite_create,
-    couple_leave,
     couple_sharing_set,
 )
 
@@ -115,28 +111,9 @@ def _answer(user: User) -> tuple[int, dict[str, str], bytes]:
 def test_the_pdf_url_answers_the_partner_of_someone_with_a_safety_answer_as_if_not_shared(
     partner_a: User, partner_b: User, finish: Finish, b_state: str
 ) -> None:
-    # World 1: Bruno answered a safety item positively and chose to share.
-    couple_create(user=partner_a)
-    couple_invite_accept(user=partner_b, token=couple_invite_create(user=partner_a)[1])
-    finish(partner_a)
-    couple_sharing_set(user=partner_a, share=True)
-    finish(partner_b, safety=4)
-    couple_sharing_set(user=partner_b, share=True)
-    assert couple_report_for(user=partner_b).state == "me_safety"
-    flagged = _answer(partner_a)
-
-    # World 2: the same Ana, whose partner Bruno (same name) has not shared.
-    couple_leave(user=partner_a)
-    partner_a.memberships.all().delete()
-    partner_b.delete()
-    bruno = make_person("bruno2@example.org", "Bruno", language="es")
-    couple_create(user=partner_a)
-    couple_invite_accept(user=bruno, token=couple_invite_create(user=partner_a)[1])
-    couple_sharing_set(user=partner_a, share=True)
-    if b_state == "finished_not_sharing":
-        finish(bruno)
-    not_shared = _answer(partner_a)
-
+    flagged, not_shared = safety_answer_or_not_shared(
+        partner_a, partner_b, finish, b_state, look=_answer
+    )
     assert flagged == not_shared  # status, every header, and the body, byte for byte
     assert flagged[0] == 302
     assert not ViewRecord.objects.exists()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import Finish, client_for
+from tests.web.conftest import Finish, client_for, safety_answer_or_not_shared
 from twofold.web.accounts.models import User
 from twofold.web.couples.selectors import couple_report_for
 from twofold.web.couples.services import couple_create, couple_leave, couple_sharing_set
@@ -98,29 +98,13 @@ SHARED_PAGES = ["/", "/couple/", "/couple/report/", "/assessment/results/", "/as
 def test_the_partner_of_someone_with_a_safety_answer_sees_exactly_what_not_sharing_shows(
     partner_a: User, partner_b: User, finish: Finish, b_state: str
 ) -> None:
-    from tests.web.conftest import make_person
-    from twofold.web.couples.services import couple_invite_accept, couple_invite_create
-
-    # World 1: Bruno answered a safety item positively and chose to share.
-    couple_create(user=partner_a)
-    couple_invite_accept(user=partner_b, token=couple_invite_create(user=partner_a)[1])
-    finish(partner_a)
-    couple_sharing_set(user=partner_a, share=True)
-    finish(partner_b, safety=4)
-    couple_sharing_set(user=partner_b, share=True)
-    flagged = {url: _page(partner_a, url) for url in SHARED_PAGES}
-
-    # World 2: the same Ana, whose partner Bruno (same name) has not shared.
-    couple_leave(user=partner_a)
-    partner_a.memberships.all().delete()
-    partner_b.delete()
-    bruno = make_person("bruno2@example.org", "Bruno", language="es")
-    couple_create(user=partner_a)
-    couple_invite_accept(user=bruno, token=couple_invite_create(user=partner_a)[1])
-    couple_sharing_set(user=partner_a, share=True)
-    if b_state == "finished_not_sharing":
-        finish(bruno)
-    not_shared = {url: _page(partner_a, url) for url in SHARED_PAGES}
+    flagged, not_shared = safety_answer_or_not_shared(
+        partner_a,
+        partner_b,
+        finish,
+        b_state,
+        look=lambda ana: {url: _page(ana, url) for url in SHARED_PAGES},
+    )
 
     for url in SHARED_PAGES:
         assert flagged[url][0] == not_shared[url][0], url
