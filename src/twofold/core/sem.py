@@ -200,17 +200,7 @@ def _parse_term(
     tokens: list[tuple[str, str]], line: int, op: str
 ) -> tuple[str, float | None, bool, str | None, float | None]:
     """One ``+``-separated right-hand term: modifiers joined by ``*``, then the variable."""
-    factors: list[list[tuple[str, str]]] = [[]]
-    depth = 0
-    for kind, value in tokens:
-        if value == "(":
-            depth += 1
-        elif value == ")":
-            depth -= 1
-        if kind == "sym" and value == "*" and depth == 0:
-            factors.append([])
-        else:
-            factors[-1].append((kind, value))
+    factors, _ = _split_outside_parentheses(tokens, "*")
     if any(not f for f in factors):
         raise _syntax_error(line, "a '*' without a modifier or a variable next to it")
     *modifiers, target = factors
@@ -274,18 +264,27 @@ def _parse_term(
     return rhs, fixed, free, label, start
 
 
-def _split_plus(tokens: list[tuple[str, str]], line: int) -> list[list[tuple[str, str]]]:
-    terms: list[list[tuple[str, str]]] = [[]]
+def _split_outside_parentheses(
+    tokens: list[tuple[str, str]], separator: str
+) -> tuple[list[list[tuple[str, str]]], int]:
+    """Split at each ``separator`` symbol outside parentheses; also return the final depth
+    (0 when the parentheses balance)."""
+    parts: list[list[tuple[str, str]]] = [[]]
     depth = 0
     for kind, value in tokens:
         if value == "(":
             depth += 1
         elif value == ")":
             depth -= 1
-        if kind == "sym" and value == "+" and depth == 0:
-            terms.append([])
+        if kind == "sym" and value == separator and depth == 0:
+            parts.append([])
         else:
-            terms[-1].append((kind, value))
+            parts[-1].append((kind, value))
+    return parts, depth
+
+
+def _split_plus(tokens: list[tuple[str, str]], line: int) -> list[list[tuple[str, str]]]:
+    terms, depth = _split_outside_parentheses(tokens, "+")
     if depth != 0:
         raise _syntax_error(line, "unbalanced parentheses")
     if any(not t for t in terms):
