@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import translation
 
 from tests.web.conftest import PASSWORD, Finish, client_for
 from twofold.web.accounts.models import User
@@ -14,6 +16,27 @@ from twofold.web.couples.selectors import couple_report_for
 from twofold.web.couples.services import couple_sharing_set
 
 pytestmark = pytest.mark.django_db
+
+
+def test_the_confirmation_email_speaks_the_language_chosen_at_sign_up_not_the_pages() -> None:
+    english_page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english_page.post(
+        "/accounts/signup/",
+        {
+            "email": "nuria@example.org",
+            "display_name": "Nuria",
+            "language": "es",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    (message,) = mail.outbox
+    with translation.override("es"):
+        spanish = render_to_string("account/email/email_confirmation_signup_subject.txt").strip()
+    with translation.override("en"):
+        english = render_to_string("account/email/email_confirmation_signup_subject.txt").strip()
+    assert spanish != english
+    assert spanish in message.subject
 
 
 def test_signing_up_asks_for_email_verification_and_keeps_name_and_language() -> None:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,6 +70,15 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             "That was many requests in a short time. Wait a moment, then try again."
         ),
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, object]) -> None:
+        """Word each email in its account's language (chosen at sign-up or in the settings),
+        whatever the language of the page that sent it; without an account (an address no
+        account uses), in the page's."""
+        user = context.get("user")
+        language = getattr(user, "language", None) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         token = request.session.get(PENDING_INVITE)
