@@ -13,6 +13,7 @@ from twofold.core import (
     load_instrument,
     percentile_rank,
     profile,
+    profile_people,
     profile_person,
 )
 
@@ -129,3 +130,15 @@ def test_profiles_of_many_people_match_one_at_a_time(mini_rbi: Instrument) -> No
             for item, v in zip(mini_rbi.item_ids, data[i], strict=True)
         }
         assert many.person(i) == profile_person(mini_rbi, answers)
+
+
+def test_profiling_people_together_gives_each_the_profile_they_get_alone(
+    mini_rbi: Instrument,
+) -> None:
+    ana = answers_for(mini_rbi, HD=6, UD=2, HI=5, UI=3)
+    ben = answers_for(mini_rbi, HD=2, UD=6, HI=3, UI=5)
+    partial = dict(list(ana.items())[:3])  # too few answers for most scores
+    together = profile_people(mini_rbi, [ana, ben, partial])
+    assert together == [profile_person(mini_rbi, a) for a in (ana, ben, partial)]
+    assert together[0] != together[1]
+    assert profile_people(mini_rbi, []) == []

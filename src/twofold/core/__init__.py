@@ -36,6 +36,7 @@ from twofold.core.profiles import (
     Profiles,
     percentile_rank,
     profile,
+    profile_people,
     profile_person,
     safety_flags,
 )
@@ -228,6 +229,7 @@ __all__ = [
     "partial_icc",
     "percentile_rank",
     "profile",
+    "profile_people",
     "profile_person",
     "reliable_change",
     "safety_flags",

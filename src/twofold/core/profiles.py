@@ -11,7 +11,7 @@ point estimate (above the cut is "high"); the probabilities say how firmly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "answer_row",
     "percentile_rank",
     "profile",
+    "profile_people",
     "profile_person",
     "safety_flags",
 ]
@@ -161,8 +162,19 @@ def profile_person(instrument: Instrument, answers: Mapping[str, int | None]) ->
     Answers are validated like a file's: an unknown item id or an answer outside the item's
     range raises ``ValueError`` naming the item.
     """
-    row = np.array([answer_row(instrument, answers)])
-    return profile(instrument, Responses.from_array(instrument, row)).person(0)
+    return profile_people(instrument, [answers])[0]
+
+
+def profile_people(
+    instrument: Instrument, answers: Sequence[Mapping[str, int | None]]
+) -> list[PersonProfile]:
+    """Profile several people (or one person's several occasions) in one vectorised pass;
+    each ``{item_id: answer}`` as in :func:`profile_person`."""
+    if not answers:
+        return []
+    rows = np.array([answer_row(instrument, a) for a in answers])
+    profiles = profile(instrument, Responses.from_array(instrument, rows))
+    return [profiles.person(i) for i in range(len(answers))]
 
 
 def safety_flags(instrument: Instrument, responses: Responses) -> NDArray[np.bool_] | None:

@@ -25,6 +25,8 @@ from twofold.web.assessments.selectors import (
     CHECKIN_GAP,
     assessment_latest_complete,
     assessment_open,
+    assessment_profile,
+    assessment_profiles,
     checkin_opens_at,
     checkins_finished,
     occasions_finished,
@@ -321,3 +323,17 @@ def test_deleting_an_account_takes_its_check_ins_with_it(
     assert not Assessment.objects.filter(pk__in=ids).exists()
     assert not Answer.objects.filter(assessment_id__in=ids).exists()
     assert len(checkins_finished(user=partner_b)) == 1  # the partner's own stay
+
+
+def test_occasions_scored_together_each_get_their_own_profile_in_order(
+    partner_a: User, partner_b: User, finish: Finish, check_in: CheckIn
+) -> None:
+    finish(partner_a, level=3, at=MONDAY)
+    check_in(partner_a, level=6, at=MONDAY + timedelta(days=7))
+    finish(partner_b, level=5, at=MONDAY)
+    mine = occasions_finished(user=partner_a)
+    together = assessment_profiles(assessments=[*mine, *occasions_finished(user=partner_b)])
+    assert together == [
+        assessment_profile(assessment=a) for a in [*mine, *occasions_finished(user=partner_b)]
+    ]
+    assert together[0] != together[1]

@@ -17,7 +17,7 @@ from twofold.web.accounts.models import User
 from twofold.web.assessments.models import Assessment
 from twofold.web.assessments.selectors import (
     assessment_open,
-    assessment_profile,
+    assessment_profiles,
     assessment_progress,
     checkin_opens_at,
     checkins_finished,
@@ -36,13 +36,14 @@ def _date(assessment: Assessment, lang: str) -> str:
 
 def change_of(*, user: User, lang: str) -> ChangeReport | None:
     """The person's change report in ``lang``; None before they finish the questionnaire."""
+    finished = occasions_finished(user=user)
     occasions = [
         Occasion(
             date=_date(a, lang),
             kind="checkin" if a.kind == Assessment.Kind.CHECKIN else "questionnaire",
-            person=assessment_profile(assessment=a),
+            person=person,
         )
-        for a in occasions_finished(user=user)
+        for a, person in zip(finished, assessment_profiles(assessments=finished), strict=True)
     ]
     instrument = current_instrument()
     if not checkin_scales(instrument) or not any(o.kind == "questionnaire" for o in occasions):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from twofold.core.profiles import PersonProfile, profile_person
+from twofold.core.profiles import PersonProfile, profile_people, profile_person
 from twofold.web.accounts.models import User
 from twofold.web.assessments.models import Answer, Assessment
 from twofold.web.instrument import current_instrument, flow_of
@@ -23,6 +23,7 @@ __all__ = [
     "assessment_latest_complete",
     "assessment_open",
     "assessment_profile",
+    "assessment_profiles",
     "assessment_progress",
     "assessment_steps",
     "checkin_opens_at",
@@ -167,3 +168,13 @@ def assessment_progress(*, assessment: Assessment, answered: int | None = None) 
 def assessment_profile(*, assessment: Assessment) -> PersonProfile:
     """Score the answers with the core (never here): scores, intervals, region, safety."""
     return profile_person(current_instrument(), assessment_answers(assessment=assessment))
+
+
+def assessment_profiles(*, assessments: list[Assessment]) -> list[PersonProfile]:
+    """:func:`assessment_profile` for many assessments: one query, one vectorised scoring."""
+    answers: dict[int, dict[str, int]] = {a.pk: {} for a in assessments}
+    for pk, item_id, value in Answer.objects.filter(assessment__in=assessments).values_list(
+        "assessment_id", "item_id", "value"
+    ):
+        answers[pk][item_id] = value
+    return profile_people(current_instrument(), [answers[a.pk] for a in assessments])
