@@ -27,6 +27,7 @@ from twofold.core import Instrument
 from twofold.web.accounts.models import User
 from twofold.web.assessments.models import Assessment
 from twofold.web.assessments.services import (
+    answer_save,
     answers_save,
     assessment_choose_partner_form,
     assessment_complete,
@@ -218,14 +219,62 @@ def site_admin(db: None) -> tuple[User, str]:
     return rosa, turn_on_authenticator_app(rosa)
 
 
+SAFETY_CLOSES = ["questionnaire", "not_answered", "retake", "checkin", "checkin_unfinished"]
+
+
+def close_by_safety(user: User, finish: Finish, how: str) -> None:
+    """Make ``user``'s safety state close their sharing, in one of the ways that must.
+
+    ``questionnaire``: a questionnaire with a positive safety answer. ``not_answered``: one with
+    the safety items skipped. ``retake``: a normal questionnaire, then an unfinished retake with
+    one positive safety answer saved. ``checkin`` / ``checkin_unfinished``: a normal
+    questionnaire, then a check-in (finished, or not) with a positive safety answer.
+    """
+    instrument = current_instrument()
+    assert instrument.safety is not None
+    item = instrument.safety.items[0]
+    if how == "questionnaire":
+        finish(user, safety=4)
+        return
+    if how == "not_answered":
+        assessment = assessment_start(user=user, seed=1)
+        assessment_choose_partner_form(assessment=assessment, include=True)
+        answers = answers_for(instrument)
+        answers_save(
+            assessment=assessment,
+            answers={k: v for k, v in answers.items() if k not in instrument.safety.items},
+        )
+        assessment_complete(assessment=assessment)
+        return
+    finish(user)
+    if how == "retake":
+        answer_save(assessment=assessment_start(user=user, seed=3), item_id=item, value=3)
+        return
+    checkin = checkin_start(user=user, seed=2)
+    if how == "checkin":
+        answers_save(
+            assessment=checkin, answers=dict(checkin_answers(instrument, level=5, safety=4))
+        )
+        assessment_complete(assessment=checkin)
+        return
+    assert how == "checkin_unfinished", how
+    answer_save(assessment=checkin, item_id=item, value=2)
+
+
 def safety_answer_or_not_shared(
-    partner_a: User, partner_b: User, finish: Finish, b_state: str, look: Callable[[User], T]
+    partner_a: User,
+    partner_b: User,
+    finish: Finish,
+    b_state: str,
+    look: Callable[[User], T],
+    how: str = "questionnaire",
 ) -> tuple[T, T]:
     """What ``look`` shows Ana in two worlds that must look the same to her.
 
-    World 1: Bruno answered a safety item positively and chose to share. World 2: the same Ana,
-    whose partner Bruno (same name) has not shared: ``b_state`` is ``"not_finished"`` or
-    ``"finished_not_sharing"``. Returns (world 1, world 2).
+    World 1: Bruno's safety state closes sharing (``how``, see :func:`close_by_safety`: a
+    positive answer anywhere, or the safety items not answered) and he chose to share. World 2:
+    the same Ana, whose partner Bruno (same name) has not shared: ``b_state`` is
+    ``"not_finished"`` or ``"finished_not_sharing"``. Returns (world 1, world 2).
     """
     from twofold.web.couples.selectors import couple_report_for
     from twofold.web.couples.services import (
@@ -240,9 +289,10 @@ def safety_answer_or_not_shared(
     couple_invite_accept(user=partner_b, token=couple_invite_create(user=partner_a)[1])
     finish(partner_a)
     couple_sharing_set(user=partner_a, share=True)
-    finish(partner_b, safety=4)
+    close_by_safety(partner_b, finish, how)
     couple_sharing_set(user=partner_b, share=True)
-    assert couple_report_for(user=partner_b).state == "me_safety"
+    expected = "me_safety_unanswered" if how == "not_answered" else "me_safety"
+    assert couple_report_for(user=partner_b).state == expected
     flagged = look(partner_a)
 
     couple_leave(user=partner_a)

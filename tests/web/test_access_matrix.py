@@ -98,6 +98,7 @@ ADMIN_PAGES: dict[str, Row] = {
 GET: dict[str, dict[str, int | str]] = {
     "home": ALL,
     "healthz": ALL,
+    "support": ALL,  # help never depends on disclosing, nor on signing in
     "account_login": ANON_ONLY,
     "account_signup": ANON_ONLY,
     "account_logout": {**SIGNED_IN, "anon": 302},

@@ -79,20 +79,41 @@ def test_the_pdf_names_the_questionnaire_its_version_and_the_dates(
     assert day in text
 
 
-def test_support_resources_are_in_the_own_pdf_after_a_safety_answer_and_only_then(
-    couple: tuple[User, User], finish: Finish
-) -> None:
-    partner_a, partner_b = couple
-    finish(partner_a)
-    finish(partner_b, safety=3)
-    bruno_reads = pdf_text(client_for(partner_b).get(URL).content)
-    assert "Apoyo, solo para ti" in bruno_reads
+def _pages(content: bytes) -> int:
+    import io
+
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.parametrize("how", ["questionnaire", "not_answered", "retake", "checkin"])
+def test_the_own_pdf_of_a_flagged_person_is_the_pdf_of_never(finish: Finish, how: str) -> None:
+    from tests.web.conftest import close_by_safety, make_person
+
+    flagged = make_person("bruno@example.org", "Bruno", language="es")
+    never = make_person("bruno2@example.org", "Bruno", language="es")
+    close_by_safety(flagged, finish, how)
+    finish(never)
+    flagged_pdf = client_for(flagged).get(URL).content
+    never_pdf = client_for(never).get(URL).content
+    assert pdf_text(flagged_pdf) == pdf_text(never_pdf)  # not one sentence differs
+    assert _pages(flagged_pdf) == _pages(never_pdf)
+    text = pdf_text(flagged_pdf)
+    assert "Apoyo, solo para ti" not in text
     for resource in support_resources("es"):
-        assert words(resource.title) in bruno_reads
-        assert words(resource.text) in bruno_reads
-    ana_reads = pdf_text(client_for(partner_a).get(URL).content)
-    for resource in support_resources("en"):
-        assert words(resource.title) not in ana_reads
+        assert words(resource.title) not in text
+    # Couples therapy is no advice where there is fear: the own PDF never gives it, to anyone.
+    assert "terapia de pareja" not in text
+    html = client_for(flagged).get("/assessment/results/").content.decode()
+    assert ("Apoyo, solo para ti" in html) == (how != "not_answered")  # the page keeps them
+
+
+def test_no_own_pdf_suggests_a_couples_therapist(partner_a: User, finish: Finish) -> None:
+    finish(partner_a)
+    text = pdf_text(client_for(partner_a).get(URL).content)
+    assert "couples therapist" not in text
+    assert words("A counsellor of your own, or someone you trust") in text
 
 
 def test_the_pdf_holds_no_question_of_the_questionnaire(

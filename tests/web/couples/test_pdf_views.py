@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import override_settings
 
-from tests.web.conftest import Finish, client_for, safety_answer_or_not_shared
+from tests.web.conftest import SAFETY_CLOSES, Finish, client_for, safety_answer_or_not_shared
 from tests.web.pdfs import pdf_text, words
 from twofold.core import Instrument
 from twofold.web.accounts.models import User
@@ -107,12 +107,13 @@ def _answer(user: User) -> tuple[int, dict[str, str], bytes]:
     return response.status_code, dict(response.headers), response.content
 
 
+@pytest.mark.parametrize("how", SAFETY_CLOSES)
 @pytest.mark.parametrize("b_state", ["not_finished", "finished_not_sharing"])
 def test_the_pdf_url_answers_the_partner_of_someone_with_a_safety_answer_as_if_not_shared(
-    partner_a: User, partner_b: User, finish: Finish, b_state: str
+    partner_a: User, partner_b: User, finish: Finish, b_state: str, how: str
 ) -> None:
     flagged, not_shared = safety_answer_or_not_shared(
-        partner_a, partner_b, finish, b_state, look=_answer
+        partner_a, partner_b, finish, b_state, look=_answer, how=how
     )
     assert flagged == not_shared  # status, every header, and the body, byte for byte
     assert flagged[0] == 302

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import Finish, client_for, safety_answer_or_not_shared
+from tests.web.conftest import SAFETY_CLOSES, Finish, client_for, safety_answer_or_not_shared
 from twofold.web.accounts.models import User
 from twofold.web.couples.selectors import couple_report_for
 from twofold.web.couples.services import couple_create, couple_leave, couple_sharing_set
@@ -94,9 +94,10 @@ def _page(client_user: User, url: str) -> tuple[int, str]:
 SHARED_PAGES = ["/", "/couple/", "/couple/report/", "/assessment/results/", "/assessment/"]
 
 
+@pytest.mark.parametrize("how", SAFETY_CLOSES)
 @pytest.mark.parametrize("b_state", ["not_finished", "finished_not_sharing"])
 def test_the_partner_of_someone_with_a_safety_answer_sees_exactly_what_not_sharing_shows(
-    partner_a: User, partner_b: User, finish: Finish, b_state: str
+    partner_a: User, partner_b: User, finish: Finish, b_state: str, how: str
 ) -> None:
     flagged, not_shared = safety_answer_or_not_shared(
         partner_a,
@@ -104,6 +105,7 @@ def test_the_partner_of_someone_with_a_safety_answer_sees_exactly_what_not_shari
         finish,
         b_state,
         look=lambda ana: {url: _page(ana, url) for url in SHARED_PAGES},
+        how=how,
     )
 
     for url in SHARED_PAGES:

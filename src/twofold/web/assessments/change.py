@@ -7,6 +7,7 @@ person's language. Nothing here reads another person's rows.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.utils import timezone, translation
@@ -22,6 +23,7 @@ from twofold.web.assessments.selectors import (
     checkin_opens_at,
     checkins_finished,
     occasions_finished,
+    safety_decision,
 )
 from twofold.web.instrument import current_instrument
 
@@ -45,6 +47,10 @@ def change_of(*, user: User, lang: str) -> ChangeReport | None:
         )
         for a, person in zip(finished, assessment_profiles(assessments=finished), strict=True)
     ]
+    if occasions:
+        # The support resources follow the one safety rule, not the latest occasion's own flag.
+        concern = safety_decision(user=user).concern
+        occasions[-1] = replace(occasions[-1], person=replace(occasions[-1].person, safety=concern))
     instrument = current_instrument()
     if not checkin_scales(instrument) or not any(o.kind == "questionnaire" for o in occasions):
         return None

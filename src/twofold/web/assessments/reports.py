@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -22,6 +23,7 @@ from twofold.web.assessments.selectors import (
     assessment_answers,
     assessment_profile,
     assessment_progress,
+    safety_decision,
 )
 from twofold.web.couples.selectors import membership_active
 from twofold.web.instrument import current_instrument
@@ -103,17 +105,30 @@ _REPORT_CACHE_SIZE = 256
 _REPORT_LOCK = threading.Lock()
 
 
-def report_html(assessment: Assessment, lang: str) -> str:
-    """The body of the person's own report, worded and charted by :mod:`twofold.reports`."""
+def report_html(assessment: Assessment, lang: str, *, concern: bool) -> str:
+    """The body of the person's own report, worded and charted by :mod:`twofold.reports`.
+
+    ``concern`` is :func:`safety_decision`'s, never the questionnaire's own flag, so a positive
+    answer anywhere (a later check-in, an unfinished retake) shows the support resources too.
+    The PDF passes False always: a file the person keeps never reveals a safety answer.
+    """
     if assessment.completed_at is None:
         raise ValueError("only a finished assessment has a report")
     instrument = current_instrument()
-    key = (assessment.pk, assessment.completed_at, lang, instrument.id, instrument.version)
+    key = (
+        assessment.pk,
+        assessment.completed_at,
+        lang,
+        instrument.id,
+        instrument.version,
+        concern,
+    )
     with _REPORT_LOCK:
         if key in _REPORT_CACHE:
             _REPORT_CACHE.move_to_end(key)
             return _REPORT_CACHE[key]
-    report = individual_report(assessment_profile(assessment=assessment), lang)
+    profile = replace(assessment_profile(assessment=assessment), safety=concern)
+    report = individual_report(profile, lang)
     html = render_to_string("assessments/report_body.html", {"report": report})
     with _REPORT_LOCK:
         _REPORT_CACHE[key] = html
@@ -126,8 +141,9 @@ def individual_report_context(
     request: HttpRequest, assessment: Assessment, *, viewer: User
 ) -> dict[str, Any]:
     membership = membership_active(user=viewer)
+    concern = safety_decision(user=viewer).concern
     return {
         "assessment": assessment,
-        "report_html": report_html(assessment, viewer.language),
+        "report_html": report_html(assessment, viewer.language, concern=concern),
         "membership": membership,
     }

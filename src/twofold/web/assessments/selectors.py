@@ -7,9 +7,11 @@ selectors a couple report or the front page use ask for the full kind unless tol
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from django.conf import settings
+from django.db.models import Count, Q
 
 from twofold.core.profiles import PersonProfile, profile_people, profile_person
 from twofold.web.accounts.models import User
@@ -18,6 +20,8 @@ from twofold.web.instrument import current_instrument, flow_of
 
 __all__ = [
     "CHECKIN_GAP",
+    "SafetyDecision",
+    "SafetyState",
     "Step",
     "assessment_answers",
     "assessment_latest_complete",
@@ -27,9 +31,9 @@ __all__ = [
     "assessment_progress",
     "assessment_steps",
     "checkin_opens_at",
-    "checkin_safety_since",
     "checkins_finished",
     "occasions_finished",
+    "safety_decision",
 ]
 
 # At most one check-in a day. A gap of 20 hours rather than 24 lets a person who checks in
@@ -96,24 +100,69 @@ def checkin_opens_at(*, user: User) -> datetime | None:
     return last.completed_at + CHECKIN_GAP
 
 
-def checkin_safety_since(*, user: User, since: datetime) -> bool:
-    """Whether the person gave a safety item a positive answer in a check-in since ``since``.
+SafetyState = Literal["concern", "no_concern", "not_answered"]
 
-    Finished or not: an answer counts once it is saved (model §6, "any positive answer"). The
-    rule is the instrument's own (an answer at or above ``at_or_above`` on any safety item, as
-    ``twofold.core.profiles.safety_flags`` applies it), asked of the database in one query so
-    that a year of check-ins costs no more than one.
+# "Since the beginning of time", for a person who has not finished a questionnaire yet: the
+# decision's query keeps the same shape (and cost) whatever the person has done.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SafetyDecision:
+    """What :func:`safety_decision` decided for one person, and the questionnaire it read."""
+
+    state: SafetyState
+    latest: Assessment | None  # the latest finished questionnaire, None before the first
+
+    @property
+    def concern(self) -> bool:
+        return self.state == "concern"
+
+    @property
+    def closes_sharing(self) -> bool:
+        """Concern and not answered both keep couple sharing and joint practices closed."""
+        return self.state != "no_concern"
+
+
+def safety_decision(*, user: User) -> SafetyDecision:
+    """The one rule that decides safety for a person, for every page (model §6, access.md).
+
+    - ``concern``: a safety item answered at or above the instrument's ``at_or_above`` (as
+      ``twofold.core.profiles.safety_flags`` applies it) anywhere that still counts: in the
+      latest finished questionnaire, or in any questionnaire or check-in answered since it
+      (a retake or a check-in, finished or not: an answer counts once it is saved). Before the
+      first questionnaire is finished, every saved answer counts.
+    - ``not_answered``: no concern, and the latest finished questionnaire lacks an answer to
+      at least one safety item (or there is none yet).
+    - ``no_concern``: every safety item of the latest questionnaire answered, none positive.
+
+    The work is the same whatever the state: always two queries (the latest questionnaire, then
+    one aggregate over the answers), never a short cut, so that neither the pages nor their
+    timing tell a partner which state it is (``tests/web/assessments/test_safety.py``). When
+    the core gains its own three-state rule (RBI 1.1), this is the one function to switch.
     """
+    latest = assessment_latest_complete(user=user)
     rule = current_instrument().safety
-    if rule is None:
-        return False
-    return Answer.objects.filter(
+    if rule is None:  # a deployment without safety items: the same for everyone
+        return SafetyDecision(state="no_concern", latest=latest)
+    latest_pk = latest.pk if latest is not None else 0  # no row has id 0
+    since = latest.completed_at if latest is not None and latest.completed_at else _EPOCH
+    counts = Answer.objects.filter(
+        Q(assessment_id=latest_pk) | Q(answered_at__gte=since),
         assessment__user=user,
-        assessment__kind=CHECKIN,
-        answered_at__gte=since,
         item_id__in=rule.items,
-        value__gte=rule.at_or_above,
-    ).exists()
+    ).aggregate(
+        positive=Count("pk", filter=Q(value__gte=rule.at_or_above)),
+        answered=Count("item_id", distinct=True, filter=Q(assessment_id=latest_pk)),
+    )
+    state: SafetyState
+    if counts["positive"]:
+        state = "concern"
+    elif latest is None or counts["answered"] < len(set(rule.items)):
+        state = "not_answered"
+    else:
+        state = "no_concern"
+    return SafetyDecision(state=state, latest=latest)
 
 
 def assessment_answers(*, assessment: Assessment) -> dict[str, int]:

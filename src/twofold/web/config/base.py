@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from twofold.web.config.env import (
     env_bool,
     env_choices,
+    env_country,
     env_database,
     env_int,
     env_list,
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "twofold.web.support.quick_exit",
             ],
         },
     },
@@ -254,3 +256,8 @@ TWOFOLD_PAGE_SIZE = env_int("TWOFOLD_PAGE_SIZE", 6, minimum=1)
 TWOFOLD_INVITATION_DAYS = env_int("TWOFOLD_INVITATION_DAYS", 7, minimum=1)
 # A PDF takes about a second of a server thread: at most this many per person a minute.
 TWOFOLD_PDFS_PER_MINUTE = env_int("TWOFOLD_PDFS_PER_MINUTE", 10, minimum=1)
+# The country whose helplines the Support page lists (src/twofold/web/helplines.yaml); empty or
+# a country without entries: the generic wording only.
+TWOFOLD_SUPPORT_COUNTRY = env_country("TWOFOLD_SUPPORT_COUNTRY", "")
+# Where the quick-exit button leaves to: a neutral site.
+TWOFOLD_QUICK_EXIT_URL = env_str("TWOFOLD_QUICK_EXIT_URL", "https://www.wikipedia.org/")

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 __all__ = [
     "env_bool",
     "env_choices",
+    "env_country",
     "env_database",
     "env_int",
     "env_list",
@@ -61,6 +62,18 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}")
     return number
+
+
+def env_country(name: str, default: str = "") -> str:
+    """An ISO 3166-1 alpha-2 country code (``ES``, ``US``), upper-cased; empty means none."""
+    value = os.environ.get(name, default).strip()
+    if value == "":
+        return ""
+    if len(value) != 2 or not value.isascii() or not value.isalpha():
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a two-letter country code (ISO 3166-1 alpha-2, e.g. ES, US)"
+        )
+    return value.upper()
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -2,9 +2,10 @@
 
 :func:`couple_report_for` is where model §6 is enforced. What a person learns about their
 partner is a single bit, *shared with you* or *not (yet)*. It is "not" when the partner has
-not finished, has not chosen to share, or gave a positive safety answer (in the latest
-questionnaire or in any check-in since it): the three cases are indistinguishable on purpose,
-so the partner's view never reveals that a safety answer exists.
+not finished, has not chosen to share, gave a positive safety answer (anywhere that counts:
+see :func:`twofold.web.assessments.selectors.safety_decision`, the one rule) or left a safety
+item unanswered: the cases are indistinguishable on purpose, so the partner's view never
+reveals that a safety answer exists or was skipped.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from twofold.web.accounts.models import User
-from twofold.web.assessments.models import Assessment
 from twofold.web.assessments.selectors import (
+    SafetyDecision,
     assessment_answers,
-    assessment_latest_complete,
-    assessment_profile,
-    checkin_safety_since,
+    safety_decision,
 )
 from twofold.web.couples.models import Couple, Invitation, Membership, ViewRecord
 
@@ -84,6 +83,7 @@ class CoupleReportAccess:
 
     ``state`` is one of: ``no_couple``, ``no_partner``, ``me_not_finished``, ``me_not_sharing``,
     ``me_safety`` (the viewer gave a positive safety answer: withheld, told privately),
+    ``me_safety_unanswered`` (the viewer skipped a safety item: withheld until answered),
     ``waiting`` (the partner's results are not shared with the viewer, for whatever reason) and
     ``open``. Profiles and answers are filled in only when ``open``.
     """
@@ -96,16 +96,18 @@ class CoupleReportAccess:
     partner_answers: dict[str, int] | None = None
 
 
-def _shares(membership: Membership) -> tuple[Assessment | None, bool, bool]:
-    """The person's latest questionnaire, whether their results reach the partner, and whether
-    they gave a positive safety answer in it or in any check-in since."""
-    assessment = assessment_latest_complete(user=membership.user)
-    if assessment is None or assessment.completed_at is None:
-        return None, False, False
-    concern = assessment_profile(assessment=assessment).safety is True or checkin_safety_since(
-        user=membership.user, since=assessment.completed_at
+def _shares(membership: Membership) -> tuple[SafetyDecision, bool]:
+    """The person's safety decision (with their latest questionnaire) and whether their
+    results reach the partner: finished, sharing, and no concern or unanswered safety item.
+
+    The same work whatever the answer: :func:`safety_decision` is the only read."""
+    decision = safety_decision(user=membership.user)
+    shares = (
+        decision.latest is not None
+        and bool(membership.shares_results)
+        and not decision.closes_sharing
     )
-    return assessment, bool(membership.shares_results) and not concern, concern
+    return decision, shares
 
 
 def couple_report_for(*, user: User) -> CoupleReportAccess:
@@ -117,14 +119,18 @@ def couple_report_for(*, user: User) -> CoupleReportAccess:
         return CoupleReportAccess(state="no_partner", membership=membership)
     me_is_a = membership.slot == Membership.Slot.A
     base = CoupleReportAccess(state="", membership=membership, partner=other.user, me_is_a=me_is_a)
-    mine, _, my_concern = _shares(membership)
+    me, _ = _shares(membership)
+    mine = me.latest
+    if me.concern:
+        return replace(base, state="me_safety")
     if mine is None:
         return replace(base, state="me_not_finished")
-    if my_concern:
-        return replace(base, state="me_safety")
+    if me.state == "not_answered":
+        return replace(base, state="me_safety_unanswered")
     if not membership.shares_results:
         return replace(base, state="me_not_sharing")
-    theirs, they_share, _ = _shares(other)
+    them, they_share = _shares(other)
+    theirs = them.latest
     if theirs is None or not they_share:
         return replace(base, state="waiting")
     return replace(

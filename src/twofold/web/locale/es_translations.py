@@ -419,6 +419,27 @@ ES.update(
     }
 )
 
+# safetyweb: the Support page, quick exit, skipped safety items, the PDF's help line.
+ES.update(
+    {
+        "They are not a diagnosis. They cannot say whether a relationship is good or bad, or what will happen in it.": "No son un diagnóstico. No pueden decir si una relación es buena o mala, ni qué pasará en ella.",
+        "A couples therapist can help you make sense of them.": "Una persona profesional de la terapia de pareja puede ayudarte a darles sentido.",
+        "A counsellor of your own, or someone you trust, can help you make sense of them.": "Una persona profesional que te acompañe a ti, o alguien de confianza, puede ayudarte a darles sentido.",
+        "Support": "Apoyo",
+        "Quick exit": "Salida rápida",
+        "Some of the questions about feeling safe were left unanswered, so Twofold keeps the couple report and the practices for two closed for now. Whether to answer them is up to you: taking the questionnaire again lets you do so. Your partner is not told why: they see the same as when someone has not chosen to share.": "Algunas de las preguntas sobre sentirte a salvo quedaron sin responder, así que Twofold mantiene cerrados por ahora el informe de pareja y las prácticas para dos. Responderlas o no depende de ti: puedes hacerlo si vuelves a hacer el cuestionario. A tu pareja no se le dice el motivo: ve lo mismo que cuando alguien no ha decidido compartir.",
+        "This page is for everyone who uses Twofold, whatever they answered. Reading it changes nothing: nothing happens automatically, nobody is contacted and your partner is not told.": "Esta página es para todas las personas que usan Twofold, respondan lo que respondan. Leerla no cambia nada: no ocurre nada automáticamente, no se avisa a nadie y a tu pareja no se le dice.",
+        "If you need to leave this page quickly, use the Quick exit button at the top of every page.": "Si necesitas salir de esta página rápidamente, usa el botón «Salida rápida», arriba en todas las páginas.",
+        "Helplines": "Líneas de ayuda",
+        "Phone:": "Teléfono:",
+        "Text:": "Mensaje de texto:",
+        "Chat:": "Chat:",
+        "Where to find help": "Dónde encontrar ayuda",
+        "Looking for help privately": "Buscar ayuda en privado",
+        "A private browser window does not leave a history, but it does not protect you from monitoring software or from someone who can see your device. If you think your phone or computer is being watched, use one that only you use, such as a friend's or one at a library.": "Una ventana privada del navegador no deja historial, pero no te protege de programas de vigilancia ni de alguien que pueda ver tu dispositivo. Si crees que alguien vigila tu teléfono o tu computadora, usa uno al que solo tengas acceso tú, como el de una amistad o uno de una biblioteca.",
+    }
+)
+
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
