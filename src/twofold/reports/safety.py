@@ -23,7 +23,7 @@ class Resource:
 
 
 def support_resources(lang: str) -> list[Resource]:
-    """The support resources in ``lang``, most urgent first."""
+    """The support resources in ``lang``: a helpline first, the emergency route one option."""
     lang = language(lang)
     return [
         Resource(title=r.title[lang], text=r.text[lang], how_to_reach=r.reach[lang])
