@@ -81,7 +81,8 @@ def test_a_country_s_helplines_show_with_phone_and_text() -> None:
 @override_settings(TWOFOLD_SUPPORT_COUNTRY="ZZ")
 def test_a_country_without_entries_falls_back_to_the_generic_wording() -> None:
     html = client_for(None).get("/support/").content.decode()
-    assert "Helplines" not in html and "Where to find help" in html
+    assert "Helplines" not in html
+    assert "Where to find help" in html
 
 
 def test_every_helpline_entry_names_a_way_to_reach_it_in_both_languages() -> None:
@@ -92,7 +93,8 @@ def test_every_helpline_entry_names_a_way_to_reach_it_in_both_languages() -> Non
         assert re.fullmatch(r"[A-Z]{2}", country)
         for lang in ("en", "es"):
             for line in helplines(country, lang):
-                assert line.name and line.what, (country, lang)
+                assert line.name, (country, lang)
+                assert line.what, (country, lang)
                 assert line.phone or line.text or line.chat, (country, lang)
         for service in services:
             assert set(service["what"]) == {"en", "es"}
