@@ -65,13 +65,12 @@
     var item = saved.dataset.item;
     held[item] = saved.dataset.value;
     var seq = Number(saved.dataset.seq);
-    if (seq > (sent[item] || 0)) { sent[item] = seq; }
     if (chosen[item] === undefined) { chosen[item] = held[item]; }
-    if (chosen[item] !== held[item] && !flying[item]) {
-      // The server holds a later answer than this page sent (another tab): show that one.
+    if (seq > (sent[item] || 0)) {
+      // The server holds a later answer than any this page sent (another tab): show it.
+      sent[item] = seq;
       var radio = document.getElementById(item + "-" + held[item]);
-      if (radio) { radio.checked = true; }
-      chosen[item] = held[item];
+      if (radio && !flying[item]) { radio.checked = true; chosen[item] = held[item]; }
     }
     if (unconfirmed().length) { box.textContent = box.dataset.saving || ""; }
   });
