@@ -7,6 +7,8 @@ class AnswerForm(forms.Form):
     """One answer from htmx: the item id, and the value under the item's own field name."""
 
     item = forms.CharField(max_length=100)
+    # The page's count of choices for this item (answers.js); a late, older one is ignored.
+    seq = forms.IntegerField(min_value=1, max_value=2**62, required=False)
 
     def __init__(self, data: dict[str, str]) -> None:
         super().__init__(data)

@@ -53,6 +53,9 @@ class Answer(models.Model):
     item_id = models.CharField(max_length=100)
     value = models.SmallIntegerField()
     answered_at = models.DateTimeField(default=timezone.now)
+    # Counts the changes to this answer; a page sends the next number with each choice, so a
+    # choice that arrives after a later one is recognised and ignored (services.answer_save).
+    seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [

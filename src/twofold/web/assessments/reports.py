@@ -37,6 +37,8 @@ def step_context(
     current = steps[n - 1]
     answers = assessment_answers(assessment=assessment)
     answered, total = assessment_progress(assessment=assessment, answered=None)
+    # The number each answer was stored with: the page counts on from it (answers.js).
+    seqs = dict(assessment.answers.filter(item_id__in=current.items).values_list("item_id", "seq"))
     items = []
     for item_id in current.items:
         item = instrument.item(item_id)
@@ -45,6 +47,7 @@ def step_context(
                 "id": item_id,
                 "text": item.text_in(lang),
                 "value": answers.get(item_id),
+                "seq": seqs.get(item_id, 0),
                 "choices": [
                     (v, item.scale.label(v, lang))
                     for v in range(item.scale.min, item.scale.max + 1)

@@ -70,7 +70,7 @@ def assessment_start(*, user: User, seed: int | None = None) -> Assessment:
 
 def _check_answer(assessment: Assessment, item_id: str, value: object) -> int:
     if assessment.is_complete:
-        raise AnswerError("this assessment is finished; its answers can no longer change")
+        raise AnswerError(_FINISHED)
     if not any(item_id in assessment.item_order[f] for f in included_forms(assessment)):
         raise AnswerError(f"item {item_id!r} is not part of this assessment")
     item = current_instrument().item(item_id)
@@ -88,41 +88,91 @@ def _check_answer(assessment: Assessment, item_id: str, value: object) -> int:
     return number
 
 
-@transaction.atomic
-def answer_save(*, assessment: Assessment, item_id: str, value: object) -> Answer:
-    """Store (or change) one answer; raise :class:`AnswerError` for a bad item or value."""
-    number = _check_answer(assessment, item_id, value)
-    # One INSERT ... ON CONFLICT DO UPDATE: no read first, no race between two tabs.
-    (answer,) = Answer.objects.bulk_create(
-        [Answer(assessment=assessment, item_id=item_id, value=number, answered_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["assessment", "item_id"],
-        update_fields=["value", "answered_at"],
+_FINISHED = "this assessment is finished; its answers can no longer change"
+
+
+def _lock_open(assessment: Assessment) -> None:
+    """Lock the assessment's row and make sure it is still open, inside the caller's transaction.
+
+    The object a view holds may have been read before another request finished the assessment;
+    the row is read again under ``SELECT ... FOR UPDATE`` (PostgreSQL), or inside SQLite's
+    IMMEDIATE transaction that already holds the one write lock, so a finish and an answer
+    never interleave: an answer either lands before the finish or is refused after it.
+    """
+    completed = (
+        Assessment.objects.select_for_update()
+        .filter(pk=assessment.pk)
+        .values_list("completed_at", flat=True)
+        .first()
     )
-    return answer
+    if completed is not None:
+        assessment.completed_at = completed
+        raise AnswerError(_FINISHED)
+
+
+@transaction.atomic
+def answer_save(
+    *, assessment: Assessment, item_id: str, value: object, seq: int | None = None
+) -> Answer:
+    """Store (or change) one answer; raise :class:`AnswerError` for a bad item or value.
+
+    ``seq`` orders the answers one page sends for one item: the page counts up from the
+    number it was shown with, and an answer with a number no higher than the stored one
+    arrived late (an earlier choice overtaken by a later one) and is ignored; the stored,
+    later answer is returned. Without ``seq`` (the page form, or a service caller) the
+    answer always wins and moves the stored number on by one.
+    """
+    number = _check_answer(assessment, item_id, value)
+    _lock_open(assessment)
+    now = timezone.now()
+    stored = Answer.objects.filter(assessment=assessment, item_id=item_id).first()
+    if stored is None:
+        return Answer.objects.create(
+            assessment=assessment,
+            item_id=item_id,
+            value=number,
+            answered_at=now,
+            seq=1 if seq is None else seq,
+        )
+    if seq is not None and seq <= stored.seq:
+        return stored  # a late, older choice: the later one stays
+    stored.value = number
+    stored.answered_at = now
+    stored.seq = stored.seq + 1 if seq is None else seq
+    stored.save(update_fields=["value", "answered_at", "seq"])
+    return stored
 
 
 @transaction.atomic
 def answers_save(*, assessment: Assessment, answers: dict[str, object]) -> None:
-    """Store several answers at once (the page form without JavaScript); all or none."""
+    """Store several answers at once (the page form without JavaScript); all or none.
+
+    An answer whose value is what is stored already keeps its own time: the page form sends
+    every item on the page again, and only the ones the person changed are new answers.
+    """
     checked = {item_id: _check_answer(assessment, item_id, v) for item_id, v in answers.items()}
+    _lock_open(assessment)
     now = timezone.now()
-    Answer.objects.bulk_create(
-        [
-            Answer(assessment=assessment, item_id=item_id, value=number, answered_at=now)
-            for item_id, number in checked.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["assessment", "item_id"],
-        update_fields=["value", "answered_at"],
-    )
+    stored = {
+        a.item_id: a for a in Answer.objects.filter(assessment=assessment, item_id__in=checked)
+    }
+    for item_id, number in checked.items():
+        old = stored.get(item_id)
+        if old is None:
+            Answer.objects.create(
+                assessment=assessment, item_id=item_id, value=number, answered_at=now, seq=1
+            )
+        elif old.value != number:
+            old.value, old.answered_at, old.seq = number, now, old.seq + 1
+            old.save(update_fields=["value", "answered_at", "seq"])
 
 
 @transaction.atomic
 def assessment_choose_partner_form(*, assessment: Assessment, include: bool) -> Assessment:
     """Record whether the person also describes their partner; declining drops those answers."""
     if assessment.is_complete:
-        raise AnswerError("this assessment is finished; its answers can no longer change")
+        raise AnswerError(_FINISHED)
+    _lock_open(assessment)
     assessment.includes_partner_form = include
     assessment.save(update_fields=["includes_partner_form"])
     if not include and "partner" in assessment.item_order:
@@ -140,7 +190,9 @@ def assessment_complete(*, assessment: Assessment) -> Assessment:
 
     A check-in is finished once each of its facets has a score.
     """
-    if assessment.is_complete:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_complete or assessment.is_complete:
+        assessment.completed_at = locked.completed_at or assessment.completed_at
         return assessment
     profile = assessment_profile(assessment=assessment)
     if assessment.kind == Assessment.Kind.CHECKIN:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twofold.web.accounts.access import signed_in_user
@@ -31,6 +32,8 @@ from twofold.web.assessments.services import (
 )
 
 FULL = Assessment.Kind.FULL
+# What a page of questions posts besides its answers.
+PAGE_FIELDS = {"csrfmiddlewaretoken", "direction"}
 
 
 def _first_open_step(assessment: Assessment) -> int:
@@ -81,7 +84,15 @@ def step(request: HttpRequest, n: int, kind: str = FULL) -> HttpResponse:
             return redirect(urls["step"], n=n + 1)
         nav = NavigationForm(request.POST)
         given = {item: request.POST[item] for item in current.items if request.POST.get(item)}
+        strays = sorted(set(request.POST) - set(current.items) - PAGE_FIELDS)
         try:
+            if strays:
+                # An answer to a question this page does not show (an old tab, a crafted
+                # post): refuse it instead of redirecting as if it had been saved.
+                raise AnswerError(
+                    _("these questions are not on this page: %(items)s")
+                    % {"items": ", ".join(strays)}
+                )
             answers_save(assessment=assessment, answers=given)  # type: ignore[arg-type]
         except AnswerError as exc:
             context = step_context(request, assessment, steps, n)
@@ -104,15 +115,22 @@ def answer(request: HttpRequest, kind: str = FULL) -> HttpResponse:
         message = "; ".join(str(m) for errors in form.errors.values() for m in errors)
         return render(request, "assessments/answer_error.html", {"message": message}, status=400)
     try:
-        answer_save(assessment=assessment, item_id=form.cleaned_data["item"], value=form.value)
+        stored = answer_save(
+            assessment=assessment,
+            item_id=form.cleaned_data["item"],
+            value=form.value,
+            seq=form.cleaned_data["seq"],
+        )
     except (AnswerError, KeyError) as exc:
         message = str(exc) if isinstance(exc, AnswerError) else "unknown item"
         return render(request, "assessments/answer_error.html", {"message": message}, status=400)
     answered, total = assessment_progress(assessment=assessment)
+    # The reply names the answer the server holds (the page checks it against what it
+    # shows before it says "saved").
     return render(
         request,
         "assessments/answer_saved.html",
-        {"answered": answered, "total": total},
+        {"answered": answered, "total": total, "stored": stored},
     )
 
 

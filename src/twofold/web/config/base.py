@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "twofold.web.accounts.middleware.second_factor_required",
+    "twofold.web.config.nostore.no_store",
     # Last, so its refusal carries every header above and runs before anything reads the body.
     "twofold.web.limits.body_size_limit",
 ]

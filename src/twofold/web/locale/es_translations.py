@@ -441,6 +441,15 @@ ES.update(
 )
 
 
+# coupleux (issue 10: the couple's experience).
+ES.update(
+    {
+        "Saving…": "Guardando…",
+        "these questions are not on this page: %(items)s": "estas preguntas no están en esta página: %(items)s",
+    }
+)
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
