@@ -36,6 +36,7 @@ from twofold.core.couples import CoupleError
 from twofold.core.responses import MAX_PROBLEMS
 from twofold.core.scoring import Impute
 from twofold.errors import UserError
+from twofold.exports.labelled import score_labels
 from twofold.tables import AtomicWriter, iter_batches, read_table
 
 __all__ = [
@@ -271,6 +272,7 @@ def score_file(
                         "rename them"
                     )
                 writer.statistics = carried  # min/max statistics for the input's own columns only
+                writer.labels = score_labels(instrument)  # used by .sav/.dta only
             offset = run.rows
             run.rows += batch.num_rows
             if options.id_column is not None:

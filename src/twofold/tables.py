@@ -48,6 +48,8 @@ FORMATS = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".sav": "sav",  # SPSS and Stata: written with variable and value labels (twofold.exports)
+    ".dta": "dta",
 }
 _DELIMITERS = [",", ";", "\t", "|"]
 _NULLS = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "."]
@@ -281,6 +283,8 @@ def read_table(
         return pa.Table.from_batches(batches, schema=schema)
     if fmt == "xlsx":
         return _read_xlsx(path)
+    if fmt in ("sav", "dta"):
+        return _read_stat(path, fmt)
     return _read_json(path, lines=fmt == "jsonl", encoding=encoding)
 
 
@@ -323,6 +327,18 @@ def _read_xlsx(path: Path) -> pa.Table:
     return pa.table(
         {name: _infer_column(values) for name, values in zip(names, cells, strict=True)}
     )
+
+
+def _read_stat(path: Path, fmt: str) -> pa.Table:
+    """An SPSS or Stata file's values as stored (codes, not their value labels)."""
+    import pyreadstat
+
+    reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
+    try:
+        frame, _ = reader(str(path))
+    except Exception as exc:  # pyreadstat raises its own error types for a damaged file
+        raise UserError(f"{path.name}: not a readable .{fmt} file ({exc})") from None
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _infer_column(values: list[Any]) -> pa.Array:
@@ -406,6 +422,7 @@ class AtomicWriter:
     def __init__(self, path: str | Path, *, statistics: list[str] | None = None) -> None:
         self.path = Path(path)
         self.statistics = statistics
+        self.labels: dict[str, str] = {}  # variable labels for .sav/.dta (column -> label)
         self.format = file_format(self.path)
         if not self.path.parent.exists():
             raise UserError(f"{self.path}: the folder {self.path.parent} does not exist")
@@ -496,6 +513,14 @@ class AtomicWriter:
                     "write Parquet or CSV instead"
                 )
             table.to_pandas().to_excel(self._tmp, index=False, engine="openpyxl")
+        elif self.format in ("sav", "dta"):
+            if not self._pending:
+                raise UserError("nothing to write: the input has no rows")
+            from twofold.exports.labelled import write_labelled
+
+            write_labelled(
+                pa.Table.from_batches(self._pending), self._tmp, self.format, self.labels
+            )
 
 
 def _jsonable(record: dict[str, Any]) -> dict[str, Any]:

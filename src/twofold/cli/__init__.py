@@ -20,6 +20,7 @@ from twofold.cli import (  # noqa: F401  isort: skip
     backup,
     demo,
     instrument,
+    instrument_export,
     report,
     score,
     serve,
