@@ -85,6 +85,8 @@ ADMIN_MODELS = {
     "account_emailaddress": {},
     "mfa_authenticator": {"add": 403},  # a second factor is made on its owner's phone
     "couples_viewrecord": {"add": 403, "delete": 403},  # written by the app alone, kept
+    # The task queue's results, read-only (django-tasks-db's own admin).
+    "django_tasks_database_dbtaskresult": {"add": 403, "delete": 403},
 }
 ADMIN_PAGES: dict[str, Row] = {
     f"admin:{model}_{page}": staff(

@@ -420,6 +420,17 @@ ES.update(
 )
 
 
+# Branch practice: practitioners, check-in schedules and reminders.
+ES.update(
+    {
+        "Weekly": "Semanal",
+        "Fortnightly": "Quincenal",
+        "Your check-in is due": "Te toca tu revisión breve",
+        "Your next short check-in in Twofold is due on %(date)s. It takes a few minutes; your answers stay yours unless you choose to share them.": "Tu próxima revisión breve en Twofold toca el %(date)s. Te llevará unos minutos; tus respuestas siguen siendo tuyas salvo que decidas compartirlas.",
+    }
+)
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
