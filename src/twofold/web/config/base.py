@@ -166,7 +166,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TWOFOLD_TRUSTED_PROXIES", 0, minimum=0)
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes.
 # Anyone may turn it on; superusers must, and so must the roles listed in
-# TWOFOLD_MFA_REQUIRED_FOR (see accounts/selectors.py).
+# TWOFOLD_MFA_REQUIRED_FOR (see accounts/selectors.py): practitioners too by default, since
+# they see several couples' results (set it to "superusers" alone to only ask them).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Twofold"
 MFA_ADAPTER = "twofold.web.accounts.adapter.MFAAdapter"
@@ -176,7 +177,9 @@ MFA_FORMS = {
     "activate_totp": f"{_OUR_FORMS}.ActivateTOTPForm",
 }
 TWOFOLD_MFA_REQUIRED_FOR = env_choices(
-    "TWOFOLD_MFA_REQUIRED_FOR", ["superusers"], choices={"superusers", "staff", "practitioners"}
+    "TWOFOLD_MFA_REQUIRED_FOR",
+    ["superusers", "practitioners"],
+    choices={"superusers", "staff", "practitioners"},
 )
 # The Django admin's path; empty means one derived from the secret key (see accounts/admin_site.py).
 TWOFOLD_ADMIN_PATH = env_str("TWOFOLD_ADMIN_PATH", "")
