@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml Makefile
 
 venv: $(STAMP)
 
+# The server and, beside it, the task worker (`twofold worker`), stopped together by Ctrl+C.
 run: $(STAMP)
 	$(BIN)/twofold serve
 

@@ -85,6 +85,9 @@ ADMIN_MODELS = {
     "account_emailaddress": {},
     "mfa_authenticator": {"add": 403},  # a second factor is made on its owner's phone
     "couples_viewrecord": {"add": 403, "delete": 403},  # written by the app alone, kept
+    # The task queue's results, read-only (django-tasks-db's own admin).
+    "django_tasks_database_dbtaskresult": {"add": 403, "delete": 403},
+    "practice_practice": {},  # staff create practices (tests/web/practice/ has the rest)
 }
 ADMIN_PAGES: dict[str, Row] = {
     f"admin:{model}_{page}": staff(
@@ -97,6 +100,16 @@ ADMIN_PAGES: dict[str, Row] = {
 # What a GET returns for each role. Allauth's pages are listed too: they are ours to secure.
 GET: dict[str, dict[str, int | str]] = {
     "home": ALL,
+    # The practice app, for these five (tests/web/practice/test_practice_matrix.py has the
+    # practitioners, the practice admin and staff with real objects).
+    "practice:dashboard": {**MEMBERS, "partner_a": 403, "partner_b": 403},
+    "practice:client_new": POST_ONLY,
+    "practice:client": {**NOWHERE, "anon": "login"},
+    "practice:members": {**NOWHERE, "anon": "login"},
+    "practice:join": {**NOWHERE, "anon": "login"},
+    "practice:consent": {**NOWHERE, "anon": "login"},
+    "practice:access": SIGNED_IN,
+    "practice:withdraw": POST_ONLY,
     "healthz": ALL,
     "support": ALL,  # help never depends on disclosing, nor on signing in
     "account_login": ANON_ONLY,
@@ -169,6 +182,8 @@ GET: dict[str, dict[str, int | str]] = {
 # What an empty POST returns: nothing changes, and no one outside the couple gets further
 # than a refusal.
 POST: dict[str, dict[str, int | str]] = {
+    "practice:client_new": {**MEMBERS, "partner_a": 403, "partner_b": 403},
+    "practice:withdraw": {**NOWHERE, "anon": "login"},
     "couples:invite": {
         "anon": "login",
         "partner_a": 302,
@@ -221,6 +236,8 @@ SAMPLE_KWARGS = {
     "uidb36": "1",
     "object_id": MISSING,
     "id": MISSING,
+    "practice_id": MISSING,
+    "client_id": MISSING,
     "app_label": "accounts",
     "content_type_id": "1",
 }
@@ -252,6 +269,8 @@ def _url(name: str) -> str:
         ("uidb36", "key"),
         ("object_id",),
         ("id",),
+        ("practice_id",),
+        ("client_id",),
         ("app_label",),
         ("content_type_id", "object_id"),
     ):

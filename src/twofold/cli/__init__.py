@@ -24,6 +24,7 @@ from twofold.cli import (  # noqa: F401  isort: skip
     report,
     score,
     serve,
+    worker,
 )
 
 __all__ = ["analyze_app", "app", "instrument_app", "main"]

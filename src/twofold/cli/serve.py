@@ -1,4 +1,4 @@
-"""``twofold serve``: migrate, load the demo couple, and serve the web app with granian."""
+"""``twofold serve``: migrate, load the demo couple, start the task worker, serve with granian."""
 
 from __future__ import annotations
 
@@ -25,6 +25,12 @@ def serve(
         True,
         help="Bring the database up to date first. With several servers on one database, let "
         "one migrate and start the others with --no-migrate.",
+    ),
+    task_worker: bool = typer.Option(
+        True,
+        "--task-worker/--no-task-worker",
+        help="Start `twofold worker` beside the server (stopped when the server stops). With "
+        "several servers, one worker (or a few) is enough.",
     ),
     settings: str = typer.Option(
         "twofold.web.config.base", envvar="DJANGO_SETTINGS_MODULE", help="Django settings module."
@@ -59,6 +65,19 @@ def serve(
             console.print(f"  {name}: log in as [bold]{email}[/] with password [bold]{password}[/]")
     console.print(f"Twofold is at [bold]http://{host}:{port}/[/]  (Ctrl+C stops it)")
 
+    from twofold.cli.worker import worker_start, worker_stop
+
+    task_process = worker_start(settings) if task_worker else None
+    if task_process is not None:
+        console.print("task worker started (reminders and other background work)")
+    try:
+        _serve(host, port, workers)
+    finally:
+        if task_process is not None:
+            worker_stop(task_process)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 

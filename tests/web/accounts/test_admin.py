@@ -40,7 +40,7 @@ def test_an_admin_makes_someone_a_practitioner(rosa: Client, outsider: User) -> 
     outsider.refresh_from_db()
     assert outsider.is_practitioner
     assert not outsider.is_staff
-    assert user_mfa_policy(user=outsider) == "recommended"
+    assert user_mfa_policy(user=outsider) == "required"  # practitioners must, by default
 
 
 def test_answers_and_assessments_are_not_in_the_admin() -> None:

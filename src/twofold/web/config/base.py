@@ -46,10 +46,13 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "twofold.web.accounts",
     "twofold.web.couples",
     "twofold.web.assessments",
     "twofold.web.ops",
+    "twofold.web.practice",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +169,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TWOFOLD_TRUSTED_PROXIES", 0, minimum=0)
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes.
 # Anyone may turn it on; superusers must, and so must the roles listed in
-# TWOFOLD_MFA_REQUIRED_FOR (see accounts/selectors.py).
+# TWOFOLD_MFA_REQUIRED_FOR (see accounts/selectors.py): practitioners too by default, since
+# they see several couples' results (set it to "superusers" alone to only ask them).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Twofold"
 MFA_ADAPTER = "twofold.web.accounts.adapter.MFAAdapter"
@@ -176,10 +180,30 @@ MFA_FORMS = {
     "activate_totp": f"{_OUR_FORMS}.ActivateTOTPForm",
 }
 TWOFOLD_MFA_REQUIRED_FOR = env_choices(
-    "TWOFOLD_MFA_REQUIRED_FOR", ["superusers"], choices={"superusers", "staff", "practitioners"}
+    "TWOFOLD_MFA_REQUIRED_FOR",
+    ["superusers", "practitioners"],
+    choices={"superusers", "staff", "practitioners"},
 )
 # The Django admin's path; empty means one derived from the secret key (see accounts/admin_site.py).
 TWOFOLD_ADMIN_PATH = env_str("TWOFOLD_ADMIN_PATH", "")
+
+# The task queue (Django's tasks API, the django-tasks backport): tasks are rows in the database
+# (django-tasks-db), on SQLite and PostgreSQL alike, run by `twofold worker` (which `twofold
+# serve` starts beside the server). Every app enqueues through this one backend; add a queue
+# name here before using it. TWOFOLD_TASKS_BACKEND=immediate runs tasks in the calling thread
+# (for a test that is not about the queue).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[
+            env_choices("TWOFOLD_TASKS_BACKEND", ["database"], choices=set(_TASK_BACKENDS))[0]
+        ],
+        "QUEUES": ["default"],
+    }
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

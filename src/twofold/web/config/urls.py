@@ -17,5 +17,6 @@ urlpatterns = [
     path("account/", include("twofold.web.accounts.urls")),
     path("couple/", include("twofold.web.couples.urls")),
     path("assessment/", include("twofold.web.assessments.urls")),
+    path("practice/", include("twofold.web.practice.urls")),
     path(admin_path(), admin.site.urls),
 ]

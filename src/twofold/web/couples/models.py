@@ -76,6 +76,8 @@ class ViewRecord(models.Model):
     class What(models.TextChoices):
         COUPLE_REPORT = "couple_report", _("the couple report")
         COUPLE_REPORT_PDF = "couple_report_pdf", _("the couple report, as a PDF")
+        # Your practitioner's page about the two of you (what each of you consented to).
+        PRACTITIONER = "practitioner", _("your practitioner's page about you")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="views")
     viewer = models.ForeignKey(

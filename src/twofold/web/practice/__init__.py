@@ -1,0 +1,1 @@
+"""Practices and practitioners: a couples therapist follows client couples, with consent."""
