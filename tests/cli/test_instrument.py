@@ -22,7 +22,7 @@ scales:
 """
 
 
-@pytest.mark.parametrize(("name", "count"), [("rbi", 91), ("rbi@1.1", 91), ("rbi@1.0", 79)])
+@pytest.mark.parametrize(("name", "count"), [("rbi", 91), ("rbi@1.1", 91)])
 def test_lint_passes_the_rbi_against_the_seed_article(
     cli: Run, fixtures: Path, name: str, count: int
 ) -> None:
@@ -30,6 +30,23 @@ def test_lint_passes_the_rbi_against_the_seed_article(
     assert result.code == 0, result.err
     assert f"{count} items follow the rules" in result.out
     assert "1 protected text" in result.out
+
+
+def test_rbi_1_0_breaks_only_the_extreme_qualifier_rule_that_1_1_fixes(cli: Run) -> None:
+    result = cli("instrument", "lint", "rbi@1.0")
+    assert result.code == 2
+    problems = [line for line in result.err.splitlines() if line.strip().startswith("- item")]
+    assert len(problems) == 14
+    assert all("extreme_qualifier" in p for p in problems)
+    for item in (
+        "ud_reassurance_1",
+        "hi_pursuits_3",
+        "hi_selfrespect_1",
+        "ui_alone_2",
+        "ui_engulfment_2",
+        "hi_equal_partner",
+    ):
+        assert f"item {item!r}" in result.err
 
 
 def test_lint_lists_every_problem_with_item_and_rule_and_exits_2(cli: Run, tmp_path: Path) -> None:
