@@ -42,6 +42,7 @@ from twofold.tables import AtomicWriter, iter_batches, read_table
 __all__ = [
     "ScoreOptions",
     "couple_table",
+    "norm_set_name",
     "person_profile",
     "profile_columns",
     "responses_from_batch",
@@ -175,9 +176,37 @@ def profile_columns(profiles: Profiles, *, intervals: bool = False) -> dict[str,
     for k, fid in enumerate(profiles.flag_ids):
         f = profiles.flags[k]
         cols[fid] = pa.array(f == 1, type=pa.bool_(), mask=f < 0)
-    if profiles.safety is not None:
+    if profiles.safety_state is not None:
+        cols["safety_flag"] = _tri_state(profiles.safety_state)
+    elif profiles.safety is not None:
         cols["safety_flag"] = pa.array(profiles.safety, type=pa.bool_())
+    if profiles.own_behaviour_state is not None:
+        cols["safety_own_behaviour"] = _tri_state(profiles.own_behaviour_state)
+    if profiles.danger_sign_state is not None:
+        cols["safety_danger_signs"] = _tri_state(profiles.danger_sign_state)
+    norms = profiles.instrument.norms
+    if norms is not None:
+        cols["norm_set"] = pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(profiles.n_people, dtype=np.int8)),
+            pa.array([norm_set_name(profiles.instrument)]),
+        )
     return cols
+
+
+def norm_set_name(instrument: Instrument) -> str:
+    """The norm set behind intervals and region probabilities, as written in score output."""
+    norms = instrument.norms
+    if norms is None:
+        return ""
+    name = f"{instrument.id}@{instrument.version}"
+    if norms.provisional:
+        return f"{name} placeholder norms (not estimated from data)"
+    return f"{name} norms: {norms.sample}"
+
+
+def _tri_state(codes: np.ndarray) -> pa.Array:
+    """True (a concern), False (no concern) or null (not answered)."""
+    return pa.array(codes == 1, type=pa.bool_(), mask=codes < 0)
 
 
 @dataclass
@@ -235,7 +264,8 @@ def _output_names(instrument: Instrument) -> set[str]:
     names = set(instrument.score_ids)
     names |= {f"{s.id}_{suffix}" for s in instrument.scales for suffix in ("n", "lo", "hi", "pct")}
     names |= {f"{c.id}_{suffix}" for c in instrument.composites for suffix in ("lo", "hi", "pct")}
-    names |= {"region", "safety_flag"} | {f.id for f in instrument.flags}
+    names |= {"region", "safety_flag", "safety_own_behaviour", "safety_danger_signs", "norm_set"}
+    names |= {f.id for f in instrument.flags}
     if instrument.regions is not None:
         names |= {f"p_{r.id}" for r in instrument.regions.regions}
     return names

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Run
 
 BAD = """
@@ -20,11 +22,31 @@ scales:
 """
 
 
-def test_lint_passes_the_rbi_against_the_seed_article(cli: Run, fixtures: Path) -> None:
-    result = cli("instrument", "lint", "rbi", "--avoid", fixtures / "seed_shingles.txt")
+@pytest.mark.parametrize(("name", "count"), [("rbi", 91), ("rbi@1.1", 91)])
+def test_lint_passes_the_rbi_against_the_seed_article(
+    cli: Run, fixtures: Path, name: str, count: int
+) -> None:
+    result = cli("instrument", "lint", name, "--avoid", fixtures / "seed_shingles.txt")
     assert result.code == 0, result.err
-    assert "79 items follow the rules" in result.out
+    assert f"{count} items follow the rules" in result.out
     assert "1 protected text" in result.out
+
+
+def test_rbi_1_0_breaks_only_the_extreme_qualifier_rule_that_1_1_fixes(cli: Run) -> None:
+    result = cli("instrument", "lint", "rbi@1.0")
+    assert result.code == 2
+    problems = [line for line in result.err.splitlines() if line.strip().startswith("- item")]
+    assert len(problems) == 14
+    assert all("extreme_qualifier" in p for p in problems)
+    for item in (
+        "ud_reassurance_1",
+        "hi_pursuits_3",
+        "hi_selfrespect_1",
+        "ui_alone_2",
+        "ui_engulfment_2",
+        "hi_equal_partner",
+    ):
+        assert f"item {item!r}" in result.err
 
 
 def test_lint_lists_every_problem_with_item_and_rule_and_exits_2(cli: Run, tmp_path: Path) -> None:
@@ -49,4 +71,24 @@ def test_lint_rejects_a_bad_shingle_file_naming_the_line(cli: Run, tmp_path: Pat
 def test_validate_accepts_the_rbi(cli: Run) -> None:
     result = cli("instrument", "validate", "rbi")
     assert result.code == 0, result.err
-    assert "79 items" in result.out
+    assert "rbi 1.1 - 91 items" in result.out
+
+
+def test_show_names_an_older_version_and_plain_rbi_is_the_newest(cli: Run) -> None:
+    old = cli("instrument", "show", "rbi@1.0")
+    assert old.code == 0, old.err
+    assert "(rbi 1.0)" in old.out
+    assert "safety_monitoring" not in old.out
+    new = cli("instrument", "show", "rbi")
+    assert new.code == 0, new.err
+    assert "(rbi 1.1)" in new.out
+    assert "own behaviour: safety_own_behaviour" in new.out
+    assert "danger signs" in new.out
+
+
+def test_show_of_a_version_that_does_not_exist_names_the_versions(cli: Run) -> None:
+    result = cli("instrument", "show", "rbi@9.9")
+    assert result.code == 2
+    assert "no version '9.9'" in result.err
+    assert "1.0, 1.1" in result.err
+    assert "Traceback" not in result.err

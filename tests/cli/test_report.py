@@ -52,7 +52,7 @@ def test_a_one_row_file_becomes_that_persons_report(cli: Run, tmp_path: Path, la
     for sentence in _said(INTER, lang):
         assert words(sentence) in text, sentence
     assert "Ana" in text
-    assert {"en": "version 1.0", "es": "versión 1.0"}[lang] in text
+    assert {"en": "version 1.1", "es": "versión 1.1"}[lang] in text
 
 
 def test_a_person_is_picked_from_a_larger_file_by_id(cli: Run, tmp_path: Path) -> None:

@@ -244,8 +244,9 @@ def test_intervals_are_written_only_on_request(cli: Run, tmp_path: Path) -> None
     from twofold.cli.demo import example_couple_path
 
     plain, wide = tmp_path / "plain.csv", tmp_path / "wide.csv"
-    assert cli("score", example_couple_path(), "--out", plain).code == 0
-    assert cli("score", example_couple_path(), "--out", wide, "--intervals").code == 0
+    v10 = ("--instrument", "rbi@1.0")  # the example couple answered 1.0
+    assert cli("score", example_couple_path(), *v10, "--out", plain).code == 0
+    assert cli("score", example_couple_path(), *v10, "--out", wide, "--intervals").code == 0
     plain_columns = set(pd.read_csv(plain).columns)
     table = pd.read_csv(wide)
     assert "HD" in plain_columns
@@ -255,3 +256,63 @@ def test_intervals_are_written_only_on_request(cli: Run, tmp_path: Path) -> None
     assert all(c.endswith(("_lo", "_hi")) for c in added)
     assert (table["HD_lo"] <= table["HD"]).all()
     assert (table["HD"] <= table["HD_hi"]).all()
+
+
+def test_score_shows_safety_as_true_false_or_empty_and_names_the_norm_set(
+    cli: Run, tmp_path: Path
+) -> None:
+    """All-4, all-7, skipped safety and a positive answer, scored with RBI 1.1."""
+    from twofold.core import load_instrument
+
+    rbi = load_instrument("rbi")
+    rule = rbi.safety
+    assert rule is not None
+    screen = rule.items + rule.own_behaviour
+
+    def person(pid: str, level: int, **safety: float) -> dict[str, object]:
+        row: dict[str, object] = {"person": pid}
+        for item in rbi.items:
+            if item.id in rule.danger_signs:
+                row[item.id] = None
+            elif item.id in screen:
+                row[item.id] = 1
+            else:
+                row[item.id] = level
+        row.update(safety)
+        return row
+
+    people = [
+        person("all4", 4),
+        person("all7", 7),
+        person("skipped", 5, **dict.fromkeys(screen)),
+        person("positive", 5, safety_putdowns=3),
+        person("own", 5, safety_own_behaviour=2),
+    ]
+    source = tmp_path / "people.csv"
+    pd.DataFrame(people).to_csv(source, index=False)
+    result = cli("score", source, "--id", "person")
+    assert result.code == 0, result.err
+    import io
+
+    text = result.out
+    out = pd.read_csv(io.StringIO(text), dtype={"safety_flag": "string"}, keep_default_na=False)
+    flags = dict(zip(out["person"], out["safety_flag"], strict=True))
+    assert flags == {
+        "all4": "false",
+        "all7": "false",
+        "skipped": "",
+        "positive": "true",
+        "own": "false",
+    }
+    own = dict(zip(out["person"], out["safety_own_behaviour"].astype(str), strict=True))
+    assert (own["own"], own["skipped"], own["all4"]) == ("true", "", "false")
+    assert set(out["norm_set"]) == {"rbi@1.1 placeholder norms (not estimated from data)"}
+    # the follow-up was not asked of anyone: empty, not "no danger sign"
+    assert set(out["safety_danger_signs"].astype(str)) == {""}
+    # Parquet keeps the three states as a nullable boolean
+    pq_out = tmp_path / "scores.parquet"
+    assert cli("score", source, "--id", "person", "--out", pq_out).code == 0
+    table = pq.read_table(pq_out).to_pandas()
+    assert table["safety_flag"].tolist()[:2] == [False, False]
+    assert table["safety_flag"].isna().tolist() == [False, False, True, False, False]
+    assert bool(table["safety_flag"].iloc[3]) is True

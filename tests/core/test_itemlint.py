@@ -349,3 +349,23 @@ def test_a_bad_shingle_file_is_rejected_with_its_line(
         load_shingles(path)
     with pytest.raises(ValueError, match="no such shingle file"):
         load_shingles(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "found"),
+    [
+        ("I share too much with my partner.", "en", ["too much"]),
+        ("I often call my partner.", "en", ["often"]),
+        ("I do whatever my partner says.", "en", ["whatever"]),
+        ("Le cuento todo a mi pareja.", "es", ["todo"]),
+        ("Le pregunto a menudo a mi pareja.", "es", ["a menudo"]),
+        ("I share much with my partner.", "en", []),
+        ("Me tomo mi tiempo.", "es", []),
+    ],
+)
+def test_extreme_qualifiers_are_found_as_whole_words(
+    text: str, lang: str, found: list[str]
+) -> None:
+    from twofold.core.itemlint import extreme_qualifiers
+
+    assert extreme_qualifiers(text, lang) == found

@@ -36,7 +36,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 @pytest.fixture(scope="module")
 def rbi() -> Instrument:
-    return load_instrument("rbi")
+    return load_instrument("rbi@1.0")
 
 
 def answers(rbi: Instrument, **keyed: int) -> dict[str, int | None]:

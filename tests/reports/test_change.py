@@ -27,7 +27,7 @@ CHECKIN_NORMS = {"HD": (0.95, 0.70), "UD": (1.05, 0.68), "HI": (0.90, 0.66), "UI
 
 @pytest.fixture(scope="module")
 def rbi() -> Instrument:
-    return load_instrument("rbi")
+    return load_instrument("rbi@1.0")
 
 
 def checkin_profile(
@@ -282,7 +282,7 @@ def test_no_occasion_is_an_error_that_says_so(rbi: Instrument) -> None:
 def test_a_change_is_better_or_worse_only_beyond_the_needed_difference_and_by_polarity(
     before: float, after: float
 ) -> None:
-    rbi = load_instrument("rbi")
+    rbi = load_instrument("rbi@1.0")
     base = checkin_profile(rbi, flat(4))
 
     def at(value: float) -> PersonProfile:

@@ -27,7 +27,7 @@ def example_couple_path() -> Path:
 @app.command()
 def demo(lang: Annotated[str, typer.Option("--lang", help="en or es")] = "en") -> None:
     """Score the bundled example couple with the RBI and print what Twofold sees."""
-    rbi = load_instrument("rbi")
+    rbi = load_instrument("rbi@1.0")  # the bundled example data answer 1.0
     table = read_table(example_couple_path(), float_columns=set(rbi.item_ids))
     prof = profile(rbi, responses_from_batch(rbi, table))
     names = [str(n) for n in table.column("name").to_pylist()]

@@ -124,8 +124,19 @@ def show(
     if inst.safety is not None:
         console.print(
             f"Safety: items {', '.join(inst.safety.items)}; any answer at or above "
-            f"{inst.safety.at_or_above} triggers {', '.join(inst.safety.triggers)}"
+            f"{inst.safety.at_or_above} triggers {', '.join(inst.safety.triggers)}; "
+            "skipped items are 'not answered', never 'no concern'"
         )
+        if inst.safety.own_behaviour:
+            console.print(
+                f"  own behaviour: {', '.join(inst.safety.own_behaviour)} (resources for people "
+                "worried about their own behaviour)"
+            )
+        if inst.safety.danger_signs:
+            console.print(
+                f"  danger signs (follow-up after a positive answer): "
+                f"{', '.join(inst.safety.danger_signs)}"
+            )
     if items:
         table = Table(title="Items")
         table.add_column("id")

@@ -13,6 +13,7 @@ Researchers who have no YAML can score with psych-style keys (:func:`instrument_
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -41,7 +42,9 @@ __all__ = [
     "Safety",
     "Scale",
     "bundled_instruments",
+    "bundled_versions",
     "instrument_from_keys",
+    "instrument_version",
     "load_instrument",
     "load_keys",
     "localized",
@@ -75,6 +78,7 @@ class ResponseScaleSpec(_Spec):
     min: int
     max: int
     anchors: dict[int, Text] = Field(default_factory=dict)
+    not_applicable: Text | None = None
 
 
 class ItemSpec(_Spec):
@@ -150,6 +154,8 @@ class SafetySpec(_Spec):
     items: list[str] = Field(min_length=1)
     at_or_above: int
     triggers: list[Literal["show_support_resources", "withhold_couple_sharing"]]
+    own_behaviour: list[str] = Field(default_factory=list)
+    danger_signs: list[str] = Field(default_factory=list)
 
 
 class InstrumentSpec(_Spec):
@@ -182,6 +188,9 @@ class ResponseScale:
     min: int
     max: int
     anchors: Mapping[int, Text]
+    #: The label of a "does not happen" answer, recorded as not applicable (no value, no
+    #: score), for items that presuppose a situation. None: the scale has no such answer.
+    not_applicable: Text | None = None
 
     def label(self, value: int, lang: str) -> str:
         text = self.anchors.get(value)
@@ -294,9 +303,19 @@ class Flag:
 
 @dataclass(frozen=True)
 class Safety:
+    """The safety rule. ``items``: concern about the partner's behaviour; ``own_behaviour``:
+    worry about one's own (routed to other resources); ``danger_signs``: the optional follow-up,
+    asked only after a positive answer. Each uses ``at_or_above`` as its positive answer."""
+
     items: tuple[str, ...]
     at_or_above: int
     triggers: tuple[str, ...]
+    own_behaviour: tuple[str, ...] = ()
+    danger_signs: tuple[str, ...] = ()
+
+    @property
+    def all_items(self) -> tuple[str, ...]:
+        return self.items + self.own_behaviour + self.danger_signs
 
 
 @dataclass(frozen=True)
@@ -390,7 +409,15 @@ class Instrument:
                 composites.append(c)
                 have.add(c.id)
         flags = tuple(f for f in self.flags if f.score in have)
-        safety = self.safety if self.safety and set(self.safety.items) <= keep else None
+        safety = (
+            self.safety
+            if self.safety and set(self.safety.items + self.safety.own_behaviour) <= keep
+            else None
+        )
+        if safety is not None and not set(safety.danger_signs) <= keep:
+            safety = Safety(
+                safety.items, safety.at_or_above, safety.triggers, safety.own_behaviour, ()
+            )
         regions = self.regions
         if regions is not None and not {regions.x, regions.y} <= have:
             regions = None
@@ -438,29 +465,102 @@ def localized(text: Mapping[str, str], lang: str) -> str:
 _BUNDLED = "twofold.instruments"
 
 
-def bundled_instruments() -> dict[str, Path]:
-    """Map the id of every instrument shipped with Twofold to its file."""
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Order versions numerically part by part (``1.10`` after ``1.9``)."""
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+
+
+def bundled_versions() -> dict[str, dict[str, Path]]:
+    """Every bundled instrument id, mapped to its versions (oldest first) and their files.
+
+    A bundled file is named ``<id>@<version>.yaml`` (or ``<id>.yaml`` for an unversioned one,
+    listed under version ``""``).
+    """
     root = resources.files(_BUNDLED)
-    found: dict[str, Path] = {}
+    found: dict[str, dict[str, Path]] = {}
     for entry in root.iterdir():
-        if entry.name.endswith(".yaml"):
-            found[entry.name.removesuffix(".yaml")] = Path(str(entry))
+        if not entry.name.endswith(".yaml"):
+            continue
+        stem = entry.name.removesuffix(".yaml")
+        inst_id, _, version = stem.partition("@")
+        found.setdefault(inst_id, {})[version] = Path(str(entry))
+    return {
+        inst_id: dict(sorted(versions.items(), key=lambda kv: _version_key(kv[0])))
+        for inst_id, versions in found.items()
+    }
+
+
+def bundled_instruments() -> dict[str, Path]:
+    """Map every bundled name to its file: ``id`` (the newest version) and every ``id@version``."""
+    found: dict[str, Path] = {}
+    for inst_id, versions in bundled_versions().items():
+        for version, path in versions.items():
+            if version:
+                found[f"{inst_id}@{version}"] = path
+        found[inst_id] = list(versions.values())[-1]
     return found
 
 
-def load_instrument(name_or_path: str | Path) -> Instrument:
-    """Load a bundled instrument by id (``"rbi"``) or a definition file by path."""
+def load_instrument(name_or_path: str | Path | tuple[str, str]) -> Instrument:
+    """Load a bundled instrument or a definition file.
+
+    ``"rbi"`` is the newest bundled version, ``"rbi@1.0"`` or ``("rbi", "1.0")`` that version;
+    anything else is read as a path. Loaded bundled versions are cached (they are immutable).
+    """
+    if isinstance(name_or_path, tuple):
+        inst_id, version = name_or_path
+        return instrument_version(inst_id, version)
     bundled = bundled_instruments()
     if isinstance(name_or_path, str) and name_or_path in bundled:
-        path = bundled[name_or_path]
-    else:
-        path = Path(name_or_path)
-        if not path.exists():
-            known = ", ".join(sorted(bundled)) or "none"
-            raise InstrumentError(
-                str(name_or_path),
-                [f"no such file, and not a bundled instrument (bundled: {known})"],
-            )
+        return _load_bundled(str(bundled[name_or_path]))
+    if isinstance(name_or_path, str) and "@" in name_or_path and not Path(name_or_path).exists():
+        inst_id, _, version = name_or_path.partition("@")
+        return instrument_version(inst_id, version)
+    path = Path(name_or_path)
+    if not path.exists():
+        known = ", ".join(sorted(bundled)) or "none"
+        raise InstrumentError(
+            str(name_or_path),
+            [f"no such file, and not a bundled instrument (bundled: {known})"],
+        )
+    return _read(path)
+
+
+def instrument_version(instrument_id: str, version: str) -> Instrument:
+    """The bundled instrument ``instrument_id`` at exactly ``version`` (e.g. a stored answer's).
+
+    Raises :class:`InstrumentError` naming the versions that exist when there is no such one.
+    """
+    versions = bundled_versions().get(instrument_id)
+    if versions is None:
+        known = ", ".join(sorted(bundled_versions())) or "none"
+        raise InstrumentError(
+            f"{instrument_id}@{version}",
+            [f"no bundled instrument {instrument_id!r} (bundled: {known})"],
+        )
+    path = versions.get(version)
+    if path is None:
+        known = ", ".join(v for v in versions if v) or "none"
+        raise InstrumentError(
+            f"{instrument_id}@{version}",
+            [f"instrument {instrument_id!r} has no version {version!r} (versions: {known})"],
+        )
+    return _load_bundled(str(path))
+
+
+@functools.cache
+def _load_bundled(path: str) -> Instrument:
+    inst = _read(Path(path))
+    name = Path(path).name.removesuffix(".yaml")
+    if "@" in name and name.partition("@")[2] != inst.version:
+        raise InstrumentError(
+            Path(path).name,
+            [f"the file name says version {name.partition('@')[2]!r}, the file {inst.version!r}"],
+        )
+    return inst
+
+
+def _read(path: Path) -> Instrument:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -560,6 +660,7 @@ def _check_meaning(spec: InstrumentSpec) -> list[str]:
                     f"response scale {rs_id!r}: anchor {value} is outside {rs.min}..{rs.max}"
                 )
             need_langs(f"response scale {rs_id!r} anchor {value}", text)
+        need_langs(f"response scale {rs_id!r} not_applicable", rs.not_applicable)
     if spec.default_response_scale not in spec.response_scales:
         problems.append(
             f"default_response_scale: {spec.default_response_scale!r} is not a response scale"
@@ -745,7 +846,32 @@ def _check_meaning(spec: InstrumentSpec) -> list[str]:
             problems.append(f"flag {flag.id!r}: counts_as {flag.counts_as!r} is not a region")
 
     if spec.safety is not None:
-        for item_id in spec.safety.items:
+        groups = {
+            "items": spec.safety.items,
+            "own_behaviour": spec.safety.own_behaviour,
+            "danger_signs": spec.safety.danger_signs,
+        }
+        seen_safety: dict[str, str] = {}
+        for group, listed in groups.items():
+            for item_id in listed:
+                if item_id in seen_safety:
+                    problems.append(
+                        f"safety: item {item_id!r} is in both {seen_safety[item_id]} and {group}"
+                    )
+                seen_safety[item_id] = group
+        if spec.safety.danger_signs:
+            mixed = [
+                f.id
+                for f in spec.forms
+                if set(f.items) & set(spec.safety.danger_signs)
+                and not set(f.items) <= set(spec.safety.danger_signs)
+            ]
+            for form_id in mixed:
+                problems.append(
+                    f"form {form_id!r}: danger-sign items must have a form of their own (it is "
+                    "shown only after a positive answer)"
+                )
+        for item_id in [*spec.safety.items, *spec.safety.own_behaviour, *spec.safety.danger_signs]:
             safety_item = item_ids.get(item_id)
             if safety_item is None:
                 problems.append(f"safety: unknown item {item_id!r}")
@@ -781,7 +907,13 @@ def _flatten(sid: str, scales: Mapping[str, ScaleSpec]) -> list[tuple[str, int]]
 
 def _compile(spec: InstrumentSpec, source: str) -> Instrument:
     response_scales = {
-        rs_id: ResponseScale(rs_id, rs.min, rs.max, dict(rs.anchors))
+        rs_id: ResponseScale(
+            rs_id,
+            rs.min,
+            rs.max,
+            dict(rs.anchors),
+            dict(rs.not_applicable) if rs.not_applicable else None,
+        )
         for rs_id, rs in spec.response_scales.items()
     }
     items = tuple(
@@ -869,7 +1001,13 @@ def _compile(spec: InstrumentSpec, source: str) -> Instrument:
             Flag(f.id, dict(f.label), f.score, f.at_or_above, f.counts_as) for f in spec.flags
         ),
         safety=(
-            Safety(tuple(spec.safety.items), spec.safety.at_or_above, tuple(spec.safety.triggers))
+            Safety(
+                tuple(spec.safety.items),
+                spec.safety.at_or_above,
+                tuple(spec.safety.triggers),
+                tuple(spec.safety.own_behaviour),
+                tuple(spec.safety.danger_signs),
+            )
             if spec.safety
             else None
         ),

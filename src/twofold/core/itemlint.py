@@ -15,6 +15,10 @@ rule                   what is checked
 ``double_barrelled``   a coordinating word that can join two ideas: *and, or, but, nor* /
                        *y, e, o, u, ni, pero*
 ``first_person``       a first-person word (*I, me, my, we* ... / *yo, me, mi, nos* ...)
+``extreme_qualifier``  no extreme or frequency qualifier (*too much, entirely, everything,
+                       whatever, often, always* / *demasiado, por completo, todo, a menudo,
+                       siempre, sea cual sea*): it makes an item agreeable or disagreeable for
+                       the qualifier, not the content, and frequency belongs to the answers
 ``negated_reverse``    a reverse-keyed item that contains a sentence negator (*not, never* /
                        *no, nunca*): reversed items must describe the other pole
 ``reverse_share``      each facet (a scale made of sub-facets) has between 25% and 40% of
@@ -65,6 +69,7 @@ __all__ = [
     "LintRules",
     "Shingles",
     "conjunctions",
+    "extreme_qualifiers",
     "first_person",
     "item_notes",
     "lint_instrument",
@@ -82,6 +87,7 @@ RULES = (
     "double_negative",
     "double_barrelled",
     "first_person",
+    "extreme_qualifier",
     "negated_reverse",
     "reverse_share",
     "subfacet_size",
@@ -90,7 +96,50 @@ RULES = (
     "source_overlap",
     "exemption",
 )
-EXEMPTABLE_RULES = ("word_count", "double_negative", "double_barrelled", "first_person")
+EXEMPTABLE_RULES = (
+    "word_count",
+    "double_negative",
+    "double_barrelled",
+    "first_person",
+    "extreme_qualifier",
+)
+
+# Whole words or word sequences, matched on the item's lower-cased words.
+_EXTREME = {
+    "en": (
+        ("too", "much"),
+        ("entirely",),
+        ("everything",),
+        ("whatever",),
+        ("often",),
+        ("always",),
+        ("completely",),
+    ),
+    "es": (
+        ("demasiado",),
+        ("demasiada",),
+        ("demasiados",),
+        ("demasiadas",),
+        ("por", "completo"),
+        ("todo",),
+        ("a", "menudo"),
+        ("siempre",),
+        ("sea", "cual", "sea"),
+        ("lo", "que", "sea"),
+    ),
+}
+
+
+def extreme_qualifiers(text: str, lang: str) -> list[str]:
+    """The extreme or frequency qualifiers of ``text`` (see the ``extreme_qualifier`` rule)."""
+    ws = words(text)
+    found: list[str] = []
+    for phrase in _EXTREME.get(lang, ()):
+        k = len(phrase)
+        if any(tuple(ws[i : i + k]) == phrase for i in range(len(ws) - k + 1)):
+            found.append(" ".join(phrase))
+    return found
+
 
 _NEGATORS = {
     "en": frozenset(
@@ -423,6 +472,10 @@ def _text_problems(text: str, lang: str, reverse: bool, rules: LintRules) -> lis
         found.append(("double_barrelled", f"{shown} may join two ideas; ask one thing per item"))
     if first_person(text, lang) is False:
         found.append(("first_person", "no first-person word; write as the respondent speaks"))
+    extreme = extreme_qualifiers(text, lang)
+    if extreme:
+        shown = ", ".join(f"'{e}'" for e in extreme)
+        found.append(("extreme_qualifier", f"{shown}: say it without the extreme qualifier"))
     if reverse:
         table = _SENTENCE_NEGATORS.get(lang, frozenset())
         negs = [w for w in words(text) if w in table or (lang == "en" and w.endswith("n't"))]

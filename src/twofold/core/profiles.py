@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,18 +23,29 @@ from twofold.core.responses import Responses
 from twofold.core.scoring import BlockScorer, Impute, ScoreTable, run_blocked
 
 __all__ = [
+    "SAFETY_CONCERN",
+    "SAFETY_NOT_ANSWERED",
+    "SAFETY_NO_CONCERN",
     "Z95",
     "PersonProfile",
     "Profiles",
+    "SafetyStatus",
     "answer_row",
     "percentile_rank",
     "profile",
     "profile_people",
     "profile_person",
     "safety_flags",
+    "safety_states",
+    "safety_status",
 ]
 
 Z95 = 1.959963984540054
+
+SafetyStatus = Literal["concern", "no_concern", "not_answered"]
+# Codes of the tri-state safety arrays (int8): a concern, no concern, not answered.
+SAFETY_CONCERN, SAFETY_NO_CONCERN, SAFETY_NOT_ANSWERED = 1, 0, -1
+_STATUS: dict[int, SafetyStatus] = {1: "concern", 0: "no_concern", -1: "not_answered"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,11 @@ class Profiles:
     safety: NDArray[np.bool_] | None
     percentile_ids: tuple[str, ...]
     percentiles: NDArray[np.float64]
+    # Tri-state codes (SAFETY_CONCERN / _NO_CONCERN / _NOT_ANSWERED); None without a rule or
+    # without such items. ``safety`` above stays "a concern" (True) for older callers.
+    safety_state: NDArray[np.int8] | None = None
+    own_behaviour_state: NDArray[np.int8] | None = None
+    danger_sign_state: NDArray[np.int8] | None = None
 
     @property
     def instrument(self) -> Instrument:
@@ -114,6 +130,9 @@ class Profiles:
                 for k, sid in enumerate(self.percentile_ids)
                 if values[sid] is not None
             },
+            safety_status=_status(self.safety_state, i),
+            own_behaviour_status=_status(self.own_behaviour_state, i),
+            danger_sign_status=_status(self.danger_sign_state, i),
         )
 
 
@@ -137,6 +156,32 @@ class PersonProfile:
     flags: dict[str, bool | None]
     safety: bool | None
     percentiles: dict[str, float]
+    #: "concern", "no_concern" or "not_answered" (None: the instrument has no safety rule).
+    #: ``safety`` is True only for "concern", so "not answered" is False there: use this.
+    safety_status: SafetyStatus | None = None
+    #: The same for the item about one's own frightening or forceful behaviour.
+    own_behaviour_status: SafetyStatus | None = None
+    #: The optional danger-sign follow-up: "concern" when any danger sign is present.
+    danger_sign_status: SafetyStatus | None = None
+
+    @property
+    def safety_concern(self) -> bool:
+        """Any concern (about the partner or one's own behaviour): support resources apply."""
+        return "concern" in (self.safety_status, self.own_behaviour_status)
+
+    @property
+    def sharing_allowed(self) -> bool:
+        """Couple sharing opens only on an answered screen with no concern of either kind."""
+        if self.safety_status is None:
+            return not self.safety
+        return self.safety_status == "no_concern" and self.own_behaviour_status in (
+            None,
+            "no_concern",
+        )
+
+
+def _status(codes: NDArray[np.int8] | None, i: int) -> SafetyStatus | None:
+    return None if codes is None else _STATUS[int(codes[i])]
 
 
 def _opt(value: np.floating[Any]) -> float | None:
@@ -177,13 +222,56 @@ def profile_people(
     return [profiles.person(i) for i in range(len(answers))]
 
 
+def safety_states(
+    item_ids: Sequence[str], at_or_above: int, responses: Responses
+) -> NDArray[np.int8]:
+    """Tri-state per person over ``item_ids``: 1 any answer at or above ``at_or_above``
+    (a concern, whatever else is skipped), 0 every item answered below it, -1 otherwise
+    (not answered: skipping is not safety)."""
+    hit = np.zeros(responses.n_people, dtype=bool)
+    complete = np.ones(responses.n_people, dtype=bool)
+    for item_id in item_ids:
+        j = responses.position(item_id)
+        hit |= responses.answered[j] & (responses.values[j] >= at_or_above)
+        complete &= responses.answered[j]
+    out = np.full(responses.n_people, SAFETY_NOT_ANSWERED, dtype=np.int8)
+    out[complete] = SAFETY_NO_CONCERN
+    out[hit] = SAFETY_CONCERN
+    return out
+
+
+def safety_status(
+    instrument: Instrument, responses: Responses
+) -> tuple[NDArray[np.int8] | None, NDArray[np.int8] | None, NDArray[np.int8] | None]:
+    """Tri-state codes for the screen, the own-behaviour item(s) and the danger signs.
+
+    Each is None when the instrument (or the form set scored) has no such items. The danger
+    signs are a follow-up asked only after a positive answer, so "not answered" there is normal.
+    """
+    rule = instrument.safety
+    if rule is None:
+        return None, None, None
+    have = set(instrument.item_ids)
+
+    def of(ids: tuple[str, ...]) -> NDArray[np.int8] | None:
+        ids = tuple(i for i in ids if i in have)
+        return safety_states(ids, rule.at_or_above, responses) if ids else None
+
+    return of(rule.items), of(rule.own_behaviour), of(rule.danger_signs)
+
+
 def safety_flags(instrument: Instrument, responses: Responses) -> NDArray[np.bool_] | None:
-    """True for each person who gave any safety item an answer at or above the rule's value."""
+    """True for each person who gave any safety item (the screen or the own-behaviour item) an
+    answer at or above the rule's value. False also covers "not answered": see
+    :func:`safety_status` for the tri-state."""
     if instrument.safety is None:
         return None
     hit = np.zeros(responses.n_people, dtype=bool)
     threshold = instrument.safety.at_or_above
-    for item_id in instrument.safety.items:
+    have = set(instrument.item_ids)
+    for item_id in instrument.safety.items + instrument.safety.own_behaviour:
+        if item_id not in have:
+            continue
         j = responses.position(item_id)
         hit |= responses.answered[j] & (responses.values[j] >= threshold)
     return hit
@@ -336,6 +424,7 @@ def profile(
         for k, sid in enumerate(percentile_ids):
             percentiles[k] = percentile_rank(scores[sid], instrument.norm(sid).percentiles)  # type: ignore[union-attr]
 
+    states = safety_status(instrument, responses)
     return Profiles(
         scores=scores,
         interval_ids=interval_ids,
@@ -351,4 +440,7 @@ def profile(
         safety=safety_flags(instrument, responses),
         percentile_ids=percentile_ids,
         percentiles=percentiles,
+        safety_state=states[0],
+        own_behaviour_state=states[1],
+        danger_sign_state=states[2],
     )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import random
 from functools import cache
+from typing import Protocol
 
 from django.conf import settings
 
-from twofold.core import Instrument, load_instrument
+from twofold.core import Instrument, instrument_version, load_instrument
 
 __all__ = [
     "CHECKIN_FLOW",
@@ -21,6 +22,7 @@ __all__ = [
     "current_instrument",
     "draw_item_order",
     "flow_of",
+    "instrument_for",
 ]
 
 # The forms a person answers, in this order; the partner form is offered, not required.
@@ -37,6 +39,22 @@ def _load(name: str) -> Instrument:
 
 def current_instrument() -> Instrument:
     return _load(settings.TWOFOLD_INSTRUMENT)
+
+
+class StoredVersion(Protocol):
+    instrument_id: str
+    instrument_version: str
+
+
+def instrument_for(stored: StoredVersion) -> Instrument:
+    """The instrument version a stored assessment was answered with (its ``instrument_id`` and
+    ``instrument_version``), so it is scored, normed and worded by that version. A stored pair
+    that matches the site's instrument returns it (which may be a file outside the bundle)."""
+    inst_id, version = stored.instrument_id, stored.instrument_version
+    current = current_instrument()
+    if (current.id, current.version) == (inst_id, version):
+        return current
+    return instrument_version(inst_id, version)
 
 
 def flow_of(kind: str) -> tuple[str, ...]:

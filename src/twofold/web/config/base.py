@@ -276,7 +276,9 @@ LOGGING = {
 
 # Twofold: which instrument people answer, how many items a page shows, how long an invitation
 # stays valid.
-TWOFOLD_INSTRUMENT = env_str("TWOFOLD_INSTRUMENT", "rbi")
+# rbi@1.0 until the web flow asks the 1.1 check-in safety form and danger follow-up and reads
+# the tri-state safety (issue 9); then "rbi", the newest version.
+TWOFOLD_INSTRUMENT = env_str("TWOFOLD_INSTRUMENT", "rbi@1.0")
 TWOFOLD_PAGE_SIZE = env_int("TWOFOLD_PAGE_SIZE", 6, minimum=1)
 TWOFOLD_INVITATION_DAYS = env_int("TWOFOLD_INVITATION_DAYS", 7, minimum=1)
 # A PDF takes about a second of a server thread: at most this many per person a minute.
