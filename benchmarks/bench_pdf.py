@@ -38,7 +38,7 @@ def main() -> None:
         {
             "DJANGO_SETTINGS_MODULE": "twofold.web.config.base",
             "TWOFOLD_DATA_DIR": str(workdir),
-            "TWOFOLD_INSTRUMENT": "rbi",
+            "TWOFOLD_INSTRUMENT": "rbi@1.0",
             "DJANGO_LOG_LEVEL": "ERROR",
         }
     )

@@ -174,7 +174,7 @@ def main() -> None:
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "twofold.web.config.base",
         "TWOFOLD_DATA_DIR": str(workdir),
-        "TWOFOLD_INSTRUMENT": "rbi",
+        "TWOFOLD_INSTRUMENT": "rbi@1.0",
         "DJANGO_LOG_LEVEL": "ERROR",
     }
     if args.database_url:

@@ -307,7 +307,7 @@ def run(
             "DJANGO_SETTINGS_MODULE": "twofold.web.config.base",
             "DATABASE_URL": url,
             "TWOFOLD_DATA_DIR": str(workdir),
-            "TWOFOLD_INSTRUMENT": "rbi",
+            "TWOFOLD_INSTRUMENT": "rbi@1.0",
             "DJANGO_LOG_LEVEL": "ERROR",
         }
         os.environ.update(env)

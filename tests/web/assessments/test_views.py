@@ -144,7 +144,7 @@ def test_the_bundled_rbi_goes_through_every_page_in_both_languages(
     )
     from twofold.web.instrument import current_instrument
 
-    settings.TWOFOLD_INSTRUMENT = "rbi"  # type: ignore[attr-defined]
+    settings.TWOFOLD_INSTRUMENT = "rbi@1.0"  # type: ignore[attr-defined]
     rbi = current_instrument()
     assert rbi.id == "rbi"
     couple_create(user=partner_a)
