@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from twofold.core.instrument import Instrument
+from twofold.core.response_style import ResponseStyle, StyleLimits, response_style
 from twofold.core.responses import Responses
 from twofold.core.scoring import BlockScorer, Impute, ScoreTable, run_blocked
 
@@ -60,6 +61,7 @@ class Profiles:
     safety: NDArray[np.bool_] | None
     percentile_ids: tuple[str, ...]
     percentiles: NDArray[np.float64]
+    style: ResponseStyle | None = None
 
     @property
     def instrument(self) -> Instrument:
@@ -114,7 +116,20 @@ class Profiles:
                 for k, sid in enumerate(self.percentile_ids)
                 if values[sid] is not None
             },
+            response_style=self.style_reasons(i),
         )
+
+    def style_reasons(self, i: int) -> tuple[str, ...]:
+        """Why person ``i``'s flags and region are withheld: ``"acquiescence"``,
+        ``"straight_lining"``, both, or none (see :mod:`twofold.core.response_style`)."""
+        if self.style is None:
+            return ()
+        reasons = []
+        if self.style.acquiescent[i]:
+            reasons.append("acquiescence")
+        if self.style.straight_lined[i]:
+            reasons.append("straight_lining")
+        return tuple(reasons)
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,7 @@ class PersonProfile:
     flags: dict[str, bool | None]
     safety: bool | None
     percentiles: dict[str, float]
+    response_style: tuple[str, ...] = ()
 
 
 def _opt(value: np.floating[Any]) -> float | None:
@@ -212,6 +228,7 @@ def profile(
     centres: NDArray[np.float64] | None = None,
     scores: ScoreTable | None = None,
     z: float = Z95,
+    style_limits: StyleLimits | None = None,
 ) -> Profiles:
     """Score ``responses`` and interpret the scores with the instrument's norms and map.
 
@@ -336,6 +353,14 @@ def profile(
         for k, sid in enumerate(percentile_ids):
             percentiles[k] = percentile_rank(scores[sid], instrument.norm(sid).percentiles)  # type: ignore[union-attr]
 
+    # Response style out of range: the region and the flags are withheld (-1, as if missing);
+    # ``style`` says why, so a report can tell the person in plain words.
+    style = response_style(instrument, responses, style_limits)
+    withheld = style.out_of_range
+    if withheld.any():
+        region[withheld] = -1
+        flags[:, withheld] = -1
+
     return Profiles(
         scores=scores,
         interval_ids=interval_ids,
@@ -351,4 +376,5 @@ def profile(
         safety=safety_flags(instrument, responses),
         percentile_ids=percentile_ids,
         percentiles=percentiles,
+        style=style,
     )

@@ -51,6 +51,10 @@ __all__ = [
 
 # A point whose own region is less than "likely" (the probability bands) is "near a line".
 NEAR_LINE = 0.66
+# No region is more likely than not: the point is read as the centre of the map (the id of
+# the RegionReading; its chances still list every region).
+CENTRE = "centre"
+CENTRE_AT_MOST = 0.5
 # Scales with fewer items than this are called rough in the caveats.
 ROUGH_BELOW = 5
 
@@ -220,9 +224,11 @@ def individual_report(person: PersonProfile, lang: str) -> IndividualReport:
         caveats.append(content.phrase("caveat_subfacets_rough", lang, n=str(max(sizes))))
     if any(r.reading == "missing" for r in (*facets, *subfacets)):
         caveats.append(content.phrase("caveat_missing", lang))
-    if region is None:
+    for reason in person.response_style:
+        caveats.append(content.phrase(f"caveat_style_{reason}", lang))
+    if region is None and not person.response_style:
         caveats.append(content.phrase("caveat_no_region", lang))
-    elif region.probability < NEAR_LINE:
+    elif region is not None and region.id != CENTRE and region.probability < NEAR_LINE:
         caveats.append(content.phrase("caveat_near_line", lang))
     scored = any(r.reading != "missing" for r in (*facets, *subfacets))
     if scored and not strengths and not edges:
@@ -310,7 +316,19 @@ def _region(person: PersonProfile, lang: str) -> RegionReading | None:
                 text=content.phrase("region_chance", lang, region=name, percent=shown, words=words),
             )
         )
-    mine = next(c for c in chances if c.id == person.region)
+    best = max(chances, key=lambda c: c.probability)
+    if best.probability <= CENTRE_AT_MOST:
+        # Ties at a cut included (all four at 25%): never name an area that is not likely.
+        return RegionReading(
+            id=CENTRE,
+            name=content.phrase("region_centre_name", lang),
+            label=content.phrase("region_centre_name", lang),
+            description=content.phrase("region_centre_description", lang),
+            probability=best.probability,
+            summary=content.phrase("region_centre_summary", lang, percent=best.percent),
+            chances=tuple(chances),
+        )
+    mine = best
     return RegionReading(
         id=mine.id,
         name=mine.name,
