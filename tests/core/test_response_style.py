@@ -61,7 +61,7 @@ def test_the_limits_are_parameters(rbi: Instrument) -> None:
 
 
 def test_too_few_answers_give_no_index_and_no_flag(rbi: Instrument) -> None:
-    few = {i: 7 for i in style_items(rbi)[0][:5]}
+    few = dict.fromkeys(style_items(rbi)[0][:5], 7)
     style = response_style(rbi, _responses(rbi, [few]))
     assert np.isnan(style.acquiescence[0])
     assert not style.out_of_range[0]

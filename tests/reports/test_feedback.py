@@ -375,3 +375,27 @@ def test_the_provisional_caveat_says_the_norms_are_placeholders_not_data(
     assert "no estimados a partir de datos" in content.phrase("caveat_provisional", "es")
     report = individual_report(profile_person(rbi_test, answers(rbi_test, {"HD": 6})), "es")
     assert content.phrase("caveat_provisional", "es") in report.caveats
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_facet_statement_never_speaks_for_a_sub_facet_that_reads_otherwise(
+    rbi_test: Instrument, answers: Answers, lang: str
+) -> None:
+    content = load_content()
+    # HD 5.75 overall, clear; hd_turning at the middle (4) reads "middle", not high
+    scores = {"HD": 7, "hd_turning": 4, "HI": 6, "UD": 2, "UI": 2}
+    report = individual_report(profile_person(rbi_test, answers(rbi_test, scores)), lang)
+    hd = next(r for r in report.facets if r.id == "HD")
+    turning = next(r for r in report.subfacets if r.id == "hd_turning")
+    assert hd.reading == "high"
+    assert turning.reading != "high"
+    assert hd.description != content.facets["HD"].high[lang]
+    assert turning.label.lower() in hd.description.lower()
+    # when every sub-facet agrees, the facet's own sentence stands
+    clear = individual_report(
+        profile_person(rbi_test, answers(rbi_test, {"HD": 7, "HI": 6, "UD": 2, "UI": 2})), lang
+    )
+    assert (
+        next(r for r in clear.facets if r.id == "HD").description
+        == (content.facets["HD"].high[lang])
+    )

@@ -56,6 +56,9 @@ PHRASES: dict[str, frozenset[str]] = {
         # the region
         "region_summary": ("region", "percent", "words"),
         "region_chance": ("region", "percent", "words"),
+        "facet_partly_high": ("facet", "clear", "others"),
+        "facet_partly_low": ("facet", "clear", "others"),
+        "facet_no_part_clear": (),
         "region_centre_name": (),
         "region_centre_summary": ("percent",),
         "region_centre_description": (),
