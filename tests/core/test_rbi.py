@@ -196,8 +196,10 @@ def test_agreeing_with_everything_does_not_look_balanced(rbi: Instrument) -> Non
     person, _, _ = couple_of(rbi, all_seven, all_seven)
     assert person.scores["connection"] == 4
     assert person.scores["autonomy"] == 4
-    assert person.region == "disconnected"  # "high" means above the neutral answer
-    assert person.flags == {"ud_elevated": True, "ui_elevated": True}
+    # agreeing with opposite sentences is response style, not content: nothing is read into it
+    assert person.response_style == ("acquiescence", "straight_lining")
+    assert person.region is None
+    assert person.flags == {"ud_elevated": None, "ui_elevated": None}
 
 
 def test_unhealthy_facets_are_elevated_from_somewhat_agree(rbi: Instrument) -> None:

@@ -18,12 +18,15 @@ INTERDEPENDENT = {"HD": 6, "UI": 2, "HI": 6, "UD": 2}
 OVER_DEPENDENT = {"HD": 6, "UI": 2, "HI": 2, "UD": 4}
 OVER_INDEPENDENT = {"HD": 2, "UI": 4, "HI": 6, "UD": 2}
 DISCONNECTED = {"HD": 2, "UI": 4, "HI": 2, "UD": 4}
+# over-dependent and seeking reassurance (the sub-facet pursue-withdraw rests on)
+PURSUING = {**OVER_DEPENDENT, "ud_reassurance": 6}
 PAIRS = {
     "interdependent_pair": (INTERDEPENDENT, INTERDEPENDENT),
-    "pursue_withdraw": (OVER_DEPENDENT, OVER_INDEPENDENT),
+    "pursue_withdraw": (PURSUING, OVER_INDEPENDENT),
     "fused": (OVER_DEPENDENT, OVER_DEPENDENT),
     "parallel_lives": (OVER_INDEPENDENT, OVER_INDEPENDENT),
     "one_sided": (INTERDEPENDENT, OVER_DEPENDENT),
+    "both_disconnected": (DISCONNECTED, DISCONNECTED),
     "mixed": (DISCONNECTED, INTERDEPENDENT),
 }
 

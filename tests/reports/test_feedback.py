@@ -200,9 +200,9 @@ def test_a_point_near_a_dividing_line_is_flagged_as_uncertain(
     rbi_test: Instrument, answers: Answers
 ) -> None:
     content = load_content()
-    # connection = mean(HD 5, reversed UI 3) = 4.0, right on its cut
-    near = profile_person(rbi_test, answers(rbi_test, {"HD": 5, "UI": 5, "HI": 5, "UD": 3}))
-    assert near.region_probabilities[near.region] < 0.66  # type: ignore[index]
+    # connection = mean(HD 4.25, reversed UI 4) = 4.125, just above its cut; autonomy 4.5
+    near = profile_person(rbi_test, answers(rbi_test, {"hd_disclosure": 5, "HI": 5}))
+    assert 0.5 < near.region_probabilities[near.region] < 0.66  # type: ignore[index]
     assert content.phrase("caveat_near_line", "en") in individual_report(near, "en").caveats
     far = profile_person(rbi_test, answers(rbi_test, {"HD": 7, "UI": 1, "HI": 7, "UD": 1}))
     assert content.phrase("caveat_near_line", "en") not in individual_report(far, "en").caveats
@@ -275,7 +275,7 @@ def test_support_resources_give_no_phone_numbers_and_cover_the_basics() -> None:
 
 
 def test_the_report_follows_the_language_asked_for(rbi_test: Instrument, answers: Answers) -> None:
-    person = profile_person(rbi_test, answers(rbi_test, {"HD": 7}))
+    person = profile_person(rbi_test, answers(rbi_test, {"HD": 7, "HI": 6}))
     english = individual_report(person, "en")
     spanish = individual_report(person, "es-MX")
     assert spanish.lang == "es"
@@ -308,3 +308,94 @@ def test_an_instrument_the_content_does_not_cover_is_refused_with_its_ids(
 def test_a_person_must_be_a_profile() -> None:
     with pytest.raises(TypeError, match="PersonProfile"):
         individual_report({"HD": 5}, "en")  # type: ignore[arg-type]
+
+
+def test_a_point_no_region_is_likely_for_is_the_centre_of_the_map(
+    rbi_test: Instrument, answers: Answers
+) -> None:
+    content = load_content()
+    # connection = mean(HD 5, reversed UI 3) = 4.0, right on its cut: two regions at 50% each
+    tie = profile_person(rbi_test, answers(rbi_test, {"HD": 5, "UI": 5, "HI": 5, "UD": 3}))
+    assert max(tie.region_probabilities.values()) <= 0.5
+    for lang in ("en", "es"):
+        report = individual_report(tie, lang)
+        assert report.region is not None
+        assert report.region.id == "centre"
+        assert report.region.label == content.phrase("region_centre_name", lang)
+        names = {content.regions[r].name[lang] for r in content.regions}
+        assert not any(name in report.region.summary for name in names)
+        assert len(report.region.chances) == 4  # every region's chance is still given
+
+
+def test_all_middle_answers_are_never_called_disconnected(rbi_test: Instrument) -> None:
+    middle = {i: 4 for i in rbi_test.item_ids if rbi_test.item(i).scale.max == 7}
+    person = profile_person(rbi_test, middle)
+    assert person.region_probabilities == {} or max(person.region_probabilities.values()) <= 0.5
+    report = individual_report(person, "en")
+    assert report.region is None or report.region.id == "centre"
+    assert "Disconnected" not in " ".join(
+        [report.region.label, report.region.summary] if report.region else []
+    )
+
+
+def test_a_likely_region_is_named_and_the_heading_never_names_an_unlikely_one(
+    rbi_test: Instrument, answers: Answers
+) -> None:
+    for scores in ({"hd_disclosure": 5, "HI": 5}, {"HD": 7, "UI": 1, "HI": 7, "UD": 1}):
+        person = profile_person(rbi_test, answers(rbi_test, scores))
+        report = individual_report(person, "en")
+        assert report.region is not None
+        assert report.region.id != "centre"
+        assert report.region.probability > 0.5
+        assert report.region.probability == max(c.probability for c in report.region.chances)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_agreeing_with_everything_withholds_flags_and_region_and_says_why(
+    rbi_test: Instrument, lang: str
+) -> None:
+    content = load_content()
+    all_seven = {i: 7 for f in rbi_test.profile for i in rbi_test.scale(f).items}
+    person = profile_person(rbi_test, all_seven)
+    assert "acquiescence" in person.response_style
+    assert set(person.flags.values()) == {None}
+    report = individual_report(person, lang)
+    assert report.region is None
+    assert report.map_chart is None
+    assert content.phrase("caveat_style_acquiescence", lang) in report.caveats
+    assert content.phrase("caveat_no_region", lang) not in report.caveats
+
+
+def test_the_provisional_caveat_says_the_norms_are_placeholders_not_data(
+    rbi_test: Instrument, answers: Answers
+) -> None:
+    content = load_content()
+    assert "placeholder" in content.phrase("caveat_provisional", "en")
+    assert "not estimated from data" in content.phrase("caveat_provisional", "en")
+    assert "no estimados a partir de datos" in content.phrase("caveat_provisional", "es")
+    report = individual_report(profile_person(rbi_test, answers(rbi_test, {"HD": 6})), "es")
+    assert content.phrase("caveat_provisional", "es") in report.caveats
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_facet_statement_never_speaks_for_a_sub_facet_that_reads_otherwise(
+    rbi_test: Instrument, answers: Answers, lang: str
+) -> None:
+    content = load_content()
+    # HD 5.75 overall, clear; hd_turning at the middle (4) reads "middle", not high
+    scores = {"HD": 7, "hd_turning": 4, "HI": 6, "UD": 2, "UI": 2}
+    report = individual_report(profile_person(rbi_test, answers(rbi_test, scores)), lang)
+    hd = next(r for r in report.facets if r.id == "HD")
+    turning = next(r for r in report.subfacets if r.id == "hd_turning")
+    assert hd.reading == "high"
+    assert turning.reading != "high"
+    assert hd.description != content.facets["HD"].high[lang]
+    assert turning.label.lower() in hd.description.lower()
+    # when every sub-facet agrees, the facet's own sentence stands
+    clear = individual_report(
+        profile_person(rbi_test, answers(rbi_test, {"HD": 7, "HI": 6, "UD": 2, "UI": 2})), lang
+    )
+    assert (
+        next(r for r in clear.facets if r.id == "HD").description
+        == (content.facets["HD"].high[lang])
+    )

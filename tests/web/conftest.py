@@ -86,7 +86,9 @@ def couple(partner_a: User, partner_b: User) -> tuple[User, User]:
 def answers_for(
     instrument: Instrument, *, level: int = 5, safety: int = 1, partner: bool = True
 ) -> dict[str, int]:
-    """Every item answered ``level`` (clamped to its scale), safety items ``safety``."""
+    """Every item keyed at ``level`` (clamped to its scale; a reverse-keyed item is answered
+    ``min + max - level``), safety items ``safety``: a person who reads each sentence, not one
+    who gives every sentence the same answer (that is withheld as straight-lining)."""
     safety_items = set(instrument.safety.items) if instrument.safety else set()
     partner_items = set(instrument.form("partner").items) if partner else set()
     answers = {}
@@ -96,7 +98,10 @@ def answers_for(
                 continue
             scale = instrument.item(item_id).scale
             value = safety if item_id in safety_items else level
-            answers[item_id] = max(scale.min, min(scale.max, value))
+            value = max(scale.min, min(scale.max, value))
+            if item_id not in safety_items and instrument.item(item_id).reverse:
+                value = scale.min + scale.max - value
+            answers[item_id] = value
     return answers
 
 

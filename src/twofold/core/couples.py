@@ -8,16 +8,24 @@ sees more of it than the partner reports).
 
 Pattern rules, checked in this order (the first that holds names the couple):
 
-1. ``pursue_withdraw`` - one leans dependent (over-dependent region, or a flag that counts as
-   over-dependent, e.g. UD elevated) and the other leans independent (likewise);
+1. ``pursue_withdraw`` - one seeks reassurance (the :data:`PURSUIT` sub-facet at or above the
+   threshold of the flag that counts as over-dependent) and the other leans independent
+   (over-independent region, or a flag that counts as over-independent, e.g. UI elevated).
+   An elevated UD alone is not pursuit: pursuing is asking for proof of closeness;
 2. ``fused`` - both over-dependent;
 3. ``parallel_lives`` - both over-independent;
 4. ``interdependent_pair`` - both interdependent;
-5. ``one_sided`` - one interdependent, the other over-dependent;
-6. ``mixed`` - anything else.
+5. ``both_disconnected`` - both disconnected;
+6. ``one_sided`` - one interdependent, the other over-dependent;
+7. ``mixed`` - anything else.
 
-Pursue-withdraw comes first because an elevated unhealthy facet matters even when the region,
-an average of two facets, hides it.
+Pursue-withdraw comes first because reassurance seeking against a partner who keeps their
+distance matters even when the region, an average of two facets, hides it. No pattern (-1)
+when either region is missing or withheld for response style (:mod:`.response_style`).
+
+Similarity is *distinctive*: each partner's profile is centred on the norm means before the
+Pearson correlation, so two people are not "similar" merely for being typical (every profile
+correlates with the average one). Without norms it is not computed (NaN).
 """
 
 from __future__ import annotations
@@ -48,10 +56,13 @@ PATTERNS = (
     "pursue_withdraw",
     "fused",
     "parallel_lives",
+    "both_disconnected",
     "one_sided",
     "mixed",
 )
 _REGIONS = ("interdependent", "over_dependent", "over_independent", "disconnected")
+# The sub-facet whose elevation makes a partner the pursuing one.
+PURSUIT = "ud_reassurance"
 
 
 class CoupleError(ValueError):
@@ -200,8 +211,10 @@ def couples(profiles: Profiles, couple_ids: NDArray[np.generic]) -> CoupleResult
 
     profile_ids = tuple(inst.profile)
     similarity = np.full(len(uniq), np.nan)
-    if len(profile_ids) >= 3:
-        mat = np.stack([scores[sid] for sid in profile_ids], axis=1)
+    norms = [inst.norm(sid) for sid in profile_ids]
+    if len(profile_ids) >= 3 and all(nm is not None for nm in norms):
+        centres = np.array([nm.mean for nm in norms if nm is not None])
+        mat = np.stack([scores[sid] for sid in profile_ids], axis=1) - centres
         similarity = _pearson_rows(mat[ra], mat[rb])
 
     perceived = [
@@ -230,12 +243,13 @@ def couples(profiles: Profiles, couple_ids: NDArray[np.generic]) -> CoupleResult
 def _patterns(profiles: Profiles, ra: NDArray[np.intp], rb: NDArray[np.intp]) -> NDArray[np.int8]:
     ids = profiles.region_ids
     region = profiles.region
-    inter, dep, ind = (ids.index(r) for r in _REGIONS[:3])
-    lean_dep = region == dep
+    inter, dep, ind, disc = (ids.index(r) for r in _REGIONS)
+    lean_dep = np.zeros(len(region), dtype=bool)
     lean_ind = region == ind
+    scores = profiles.scores
     for k, flag in enumerate(profiles.instrument.flags):
-        if flag.counts_as == "over_dependent":
-            lean_dep = lean_dep | (profiles.flags[k] == 1)
+        if flag.counts_as == "over_dependent" and PURSUIT in scores.score_ids:
+            lean_dep = lean_dep | (scores[PURSUIT] >= flag.at_or_above)
         elif flag.counts_as == "over_independent":
             lean_ind = lean_ind | (profiles.flags[k] == 1)
     a, b = region[ra], region[rb]
@@ -245,6 +259,7 @@ def _patterns(profiles: Profiles, ra: NDArray[np.intp], rb: NDArray[np.intp]) ->
         ("fused", (a == dep) & (b == dep)),
         ("parallel_lives", (a == ind) & (b == ind)),
         ("interdependent_pair", (a == inter) & (b == inter)),
+        ("both_disconnected", (a == disc) & (b == disc)),
         ("one_sided", ((a == inter) & (b == dep)) | ((a == dep) & (b == inter))),
     ]
     decided = np.zeros(len(ra), dtype=bool)

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from twofold.core.instrument import Instrument
+from twofold.core.response_style import ResponseStyle, StyleLimits, response_style
 from twofold.core.responses import Responses
 from twofold.core.scoring import BlockScorer, Impute, ScoreTable, run_blocked
 
@@ -76,6 +77,7 @@ class Profiles:
     safety_state: NDArray[np.int8] | None = None
     own_behaviour_state: NDArray[np.int8] | None = None
     danger_sign_state: NDArray[np.int8] | None = None
+    style: ResponseStyle | None = None
 
     @property
     def instrument(self) -> Instrument:
@@ -133,7 +135,20 @@ class Profiles:
             safety_status=_status(self.safety_state, i),
             own_behaviour_status=_status(self.own_behaviour_state, i),
             danger_sign_status=_status(self.danger_sign_state, i),
+            response_style=self.style_reasons(i),
         )
+
+    def style_reasons(self, i: int) -> tuple[str, ...]:
+        """Why person ``i``'s flags and region are withheld: ``"acquiescence"``,
+        ``"straight_lining"``, both, or none (see :mod:`twofold.core.response_style`)."""
+        if self.style is None:
+            return ()
+        reasons = []
+        if self.style.acquiescent[i]:
+            reasons.append("acquiescence")
+        if self.style.straight_lined[i]:
+            reasons.append("straight_lining")
+        return tuple(reasons)
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,7 @@ class PersonProfile:
     flags: dict[str, bool | None]
     safety: bool | None
     percentiles: dict[str, float]
+    response_style: tuple[str, ...] = ()
     #: "concern", "no_concern" or "not_answered" (None: the instrument has no safety rule).
     #: ``safety`` is True only for "concern", so "not answered" is False there: use this.
     safety_status: SafetyStatus | None = None
@@ -300,6 +316,7 @@ def profile(
     centres: NDArray[np.float64] | None = None,
     scores: ScoreTable | None = None,
     z: float = Z95,
+    style_limits: StyleLimits | None = None,
 ) -> Profiles:
     """Score ``responses`` and interpret the scores with the instrument's norms and map.
 
@@ -425,6 +442,14 @@ def profile(
             percentiles[k] = percentile_rank(scores[sid], instrument.norm(sid).percentiles)  # type: ignore[union-attr]
 
     states = safety_status(instrument, responses)
+    # Response style out of range: the region and the flags are withheld (-1, as if missing);
+    # ``style`` says why, so a report can tell the person in plain words.
+    style = response_style(instrument, responses, style_limits)
+    withheld = style.out_of_range
+    if withheld.any():
+        region[withheld] = -1
+        flags[:, withheld] = -1
+
     return Profiles(
         scores=scores,
         interval_ids=interval_ids,
@@ -443,4 +468,5 @@ def profile(
         safety_state=states[0],
         own_behaviour_state=states[1],
         danger_sign_state=states[2],
+        style=style,
     )

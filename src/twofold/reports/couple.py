@@ -106,7 +106,9 @@ def couple_report(
     pattern = None
     prompts: tuple[str, ...] = ()
     note = ""
-    if couple.pattern is None:
+    if couple.pattern is None and (me.response_style or partner.response_style):
+        note = content.phrase("pattern_withheld_style", lang)
+    elif couple.pattern is None:
         note = content.phrase("pattern_missing", lang)
     else:
         spec = content.patterns[couple.pattern]

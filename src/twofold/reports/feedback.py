@@ -29,7 +29,7 @@ Which statements are made (the rule; ``readings.py`` defines the readings):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from twofold.core import PersonProfile
@@ -51,6 +51,10 @@ __all__ = [
 
 # A point whose own region is less than "likely" (the probability bands) is "near a line".
 NEAR_LINE = 0.66
+# No region is more likely than not: the point is read as the centre of the map (the id of
+# the RegionReading; its chances still list every region).
+CENTRE = "centre"
+CENTRE_AT_MOST = 0.5
 # Scales with fewer items than this are called rough in the caveats.
 ROUGH_BELOW = 5
 
@@ -160,10 +164,6 @@ def individual_report(person: PersonProfile, lang: str) -> IndividualReport:
     instrument = person.instrument
     safe = person.safety is not True
 
-    facets = tuple(
-        _read(person, fid, content.facets[fid], layout.polarity[fid], lang, tentative=False)
-        for fid in layout.facets
-    )
     subfacets = tuple(
         _read(
             person,
@@ -176,6 +176,14 @@ def individual_report(person: PersonProfile, lang: str) -> IndividualReport:
         )
         for fid in layout.facets
         for sid in layout.subfacets[fid]
+    )
+    facets = tuple(
+        _built_from_parts(
+            _read(person, fid, content.facets[fid], layout.polarity[fid], lang, tentative=False),
+            [r for r in subfacets if r.facet == fid],
+            lang,
+        )
+        for fid in layout.facets
     )
     strengths: list[FeedbackItem] = []
     edges: list[FeedbackItem] = []
@@ -220,9 +228,11 @@ def individual_report(person: PersonProfile, lang: str) -> IndividualReport:
         caveats.append(content.phrase("caveat_subfacets_rough", lang, n=str(max(sizes))))
     if any(r.reading == "missing" for r in (*facets, *subfacets)):
         caveats.append(content.phrase("caveat_missing", lang))
-    if region is None:
+    for reason in person.response_style:
+        caveats.append(content.phrase(f"caveat_style_{reason}", lang))
+    if region is None and not person.response_style:
         caveats.append(content.phrase("caveat_no_region", lang))
-    elif region.probability < NEAR_LINE:
+    elif region is not None and region.id != CENTRE and region.probability < NEAR_LINE:
         caveats.append(content.phrase("caveat_near_line", lang))
     scored = any(r.reading != "missing" for r in (*facets, *subfacets))
     if scored and not strengths and not edges:
@@ -243,6 +253,40 @@ def individual_report(person: PersonProfile, lang: str) -> IndividualReport:
         safety=tuple(support_resources(lang)) if person.safety else (),
         joint_exercises=safe,
     )
+
+
+def _built_from_parts(facet: ScoreReading, parts: list[ScoreReading], lang: str) -> ScoreReading:
+    """A facet's statement may speak for all of it only when every sub-facet reads the same way.
+
+    A clear facet ("high"/"low") with any sub-facet that is mixed, leans, reads the other way
+    or is missing gets a statement naming the parts that agree and the parts that do not,
+    instead of the facet's blanket sentence (which would contradict a sub-facet's own reading).
+    """
+    if facet.reading not in ("high", "low") or not parts:
+        return facet
+    agree = [p.label for p in parts if p.reading == facet.reading]
+    others = [p.label for p in parts if p.reading != facet.reading]
+    if not others:
+        return facet
+    content = load_content()
+    key = f"facet_partly_{facet.reading}"
+    description = content.phrase(
+        key,
+        lang,
+        facet=facet.label,
+        clear=_and(agree, lang) if agree else content.phrase("facet_no_part_clear", lang),
+        others=_and(others, lang),
+    )
+    return replace(facet, description=description)
+
+
+def _and(labels: list[str], lang: str) -> str:
+    lowered = [label[:1].lower() + label[1:] for label in labels]
+    if len(lowered) == 1:
+        return f"“{lowered[0]}”" if lang == "en" else f"«{lowered[0]}»"
+    quote = (lambda t: f"“{t}”") if lang == "en" else (lambda t: f"«{t}»")
+    joiner = load_content().phrase("list_and", lang)
+    return ", ".join(quote(t) for t in lowered[:-1]) + f" {joiner} " + quote(lowered[-1])
 
 
 def _kind(reading: ScoreReading) -> Literal["strength", "growth"] | None:
@@ -310,7 +354,19 @@ def _region(person: PersonProfile, lang: str) -> RegionReading | None:
                 text=content.phrase("region_chance", lang, region=name, percent=shown, words=words),
             )
         )
-    mine = next(c for c in chances if c.id == person.region)
+    best = max(chances, key=lambda c: c.probability)
+    if best.probability <= CENTRE_AT_MOST:
+        # Ties at a cut included (all four at 25%): never name an area that is not likely.
+        return RegionReading(
+            id=CENTRE,
+            name=content.phrase("region_centre_name", lang),
+            label=content.phrase("region_centre_name", lang),
+            description=content.phrase("region_centre_description", lang),
+            probability=best.probability,
+            summary=content.phrase("region_centre_summary", lang, percent=best.percent),
+            chances=tuple(chances),
+        )
+    mine = best
     return RegionReading(
         id=mine.id,
         name=mine.name,

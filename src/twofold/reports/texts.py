@@ -56,6 +56,12 @@ PHRASES: dict[str, frozenset[str]] = {
         # the region
         "region_summary": ("region", "percent", "words"),
         "region_chance": ("region", "percent", "words"),
+        "facet_partly_high": ("facet", "clear", "others"),
+        "facet_partly_low": ("facet", "clear", "others"),
+        "facet_no_part_clear": (),
+        "region_centre_name": (),
+        "region_centre_summary": ("percent",),
+        "region_centre_description": (),
         # caveats
         "caveat_snapshot": (),
         "caveat_provisional": (),
@@ -64,6 +70,8 @@ PHRASES: dict[str, frozenset[str]] = {
         "caveat_nothing_clear": (),
         "caveat_near_line": (),
         "caveat_no_region": (),
+        "caveat_style_acquiescence": (),
+        "caveat_style_straight_lining": (),
         # replaces practices and questions when a safety concern was raised
         "safe_practice": (),
         "safe_question": (),
@@ -99,6 +107,7 @@ PHRASES: dict[str, frozenset[str]] = {
         "list_and": (),
         # couple report
         "pattern_missing": (),
+        "pattern_withheld_style": (),
         "distance_missing": (),
         "similarity_missing": (),
         "understanding_mine": ("partner", "facet", "words"),

@@ -201,7 +201,8 @@ def assessment_complete(*, assessment: Assessment) -> Assessment:
             raise IncompleteError(
                 _("A few more answers are needed before this check-in can be saved.")
             )
-    elif profile.region is None:
+    elif profile.region is None and not profile.response_style:
+        # a region withheld for response style is not missing answers (core.response_style)
         raise IncompleteError(_("A few more answers are needed before your results can be shown."))
     assessment.completed_at = timezone.now()
     assessment.save(update_fields=["completed_at"])
