@@ -281,12 +281,12 @@ def _built_from_parts(facet: ScoreReading, parts: list[ScoreReading], lang: str)
 
 
 def _and(labels: list[str], lang: str) -> str:
-    lowered = [label[:1].lower() + label[1:] for label in labels]
-    if len(lowered) == 1:
-        return f"“{lowered[0]}”" if lang == "en" else f"«{lowered[0]}»"
-    quote = (lambda t: f"“{t}”") if lang == "en" else (lambda t: f"«{t}»")
+    open_, close = ("“", "”") if lang == "en" else ("«", "»")
+    quoted = [f"{open_}{label[:1].lower()}{label[1:]}{close}" for label in labels]
+    if len(quoted) == 1:
+        return quoted[0]
     joiner = load_content().phrase("list_and", lang)
-    return ", ".join(quote(t) for t in lowered[:-1]) + f" {joiner} " + quote(lowered[-1])
+    return ", ".join(quoted[:-1]) + f" {joiner} " + quoted[-1]
 
 
 def _kind(reading: ScoreReading) -> Literal["strength", "growth"] | None:
