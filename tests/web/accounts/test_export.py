@@ -165,7 +165,11 @@ def test_the_csv_download_is_a_zip_of_readable_tables(shared: tuple[User, User])
     assert answers
     assert set(answers[0]) >= {"item", "item_text", "answer", "answer_label"}
     assert all(" mínimo " in row["item_text"] for row in answers)  # Bruno reads Spanish
-    assert {row["answer_label"] for row in answers if row["form"] == "self"} == {"En desacuerdo"}
+    # Bruno answered every item keyed at 2: "En desacuerdo", or its mirror on reverse-keyed items.
+    assert {row["answer_label"] for row in answers if row["form"] == "self"} == {
+        "En desacuerdo",
+        "De acuerdo",
+    }
     views = list(csv.DictReader(io.StringIO(archive.read("couple_report_views.csv").decode())))
     assert [row["by"] for row in views] == ["you", "Ana"]
 
