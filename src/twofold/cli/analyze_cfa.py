@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from twofold.cli.app import analyze_app, console
 from twofold.errors import UserError
@@ -181,6 +180,8 @@ def _interval(value: float | None, lo: float | None, hi: float | None) -> str:
 
 
 def _print(file: Path, fitted: Any, design: Any) -> None:
+    from rich.table import Table
+
     result = fitted.result_
     fit = result.fit
     dropped = f" ({result.n_dropped} dropped for a missing value)" if result.n_dropped else ""

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from twofold.cli.app import analyze_app, console
 from twofold.errors import UserError
@@ -319,6 +318,8 @@ def _apim_table(
     distinguishable: bool,
     has_roles: bool,
 ) -> None:
+    from rich.table import Table
+
     from twofold.core.dyadic import APIM, GLSAPIM
 
     kind = "distinguishable" if distinguishable else "indistinguishable"
@@ -510,6 +511,8 @@ def _kappa_json(k: Kappa) -> dict[str, Any]:
 
 
 def _agreement_table(k: Kappa, iccs: dict[str, Any], icc_note: str | None, a: str, b: str) -> None:
+    from rich.table import Table
+
     cats = [_fmt_cat(c) for c in k.categories]
     dropped = f" ({k.n_dropped} with a missing answer left out)" if k.n_dropped else ""
     console.print(f"[bold]Agreement[/] between {a} and {b}: {k.n} pairs{dropped}")

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
 
 from twofold.cli.app import analyze_app, console, err_console
 from twofold.cli.common import parse_forms, resolve_instrument
@@ -217,6 +215,9 @@ def _print_reliability(
     omegas: dict[str, Omega | None],
     omega_notes: dict[str, str],
 ) -> None:
+    from rich import box
+    from rich.table import Table
+
     level = next(iter(alphas.values())).level
     table = Table(
         title=f"Reliability: {file.name}, {inst.id}, {n_rows:,} rows, {how} missing",
@@ -292,6 +293,9 @@ def _print_reliability(
 
 
 def _print_correlations(sc: ScaleCorrelations) -> None:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title="Scale intercorrelations",
         caption="below the diagonal: r; on it: alpha; above it: r corrected for unreliability",
@@ -365,6 +369,9 @@ def norms(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Build norms (mean, SD, reliability, percentiles) from FILE into a copy of the definition."""
+    from rich import box
+    from rich.table import Table
+
     from twofold.core import load_instrument
     from twofold.core.norms import build_norms, with_norms
     from twofold.pipeline import select_items

@@ -6,14 +6,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-if TYPE_CHECKING:
-    from twofold.core import PersonProfile
-    from twofold.core.instrument import Instrument
 import typer
-from rich.panel import Panel
-from rich.table import Table
 
 from twofold.cli.app import app, console
+
+if TYPE_CHECKING:  # loaded when a command runs, not when the command line starts
+    from rich.panel import Panel
+
+    from twofold.core import PersonProfile
+    from twofold.core.instrument import Instrument
 
 __all__ = ["demo", "example_couple_path"]
 
@@ -26,6 +27,7 @@ def example_couple_path() -> Path:
 def demo(lang: Annotated[str, typer.Option("--lang", help="en or es")] = "en") -> None:
     """Score the bundled example couple with the RBI and print what Twofold sees."""
     import numpy as np
+    from rich.panel import Panel
 
     from twofold.core import couples, load_instrument, profile
     from twofold.core.instrument import localized
@@ -68,6 +70,9 @@ def demo(lang: Annotated[str, typer.Option("--lang", help="en or es")] = "en") -
 
 
 def _person_panel(rbi: Instrument, person: PersonProfile, name: str, lang: str) -> Panel:
+    from rich.panel import Panel
+    from rich.table import Table
+
     from twofold.core.instrument import localized
 
     table = Table(box=None, pad_edge=False)

@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.tree import Tree
 
 from twofold.cli.app import console, instrument_app
 from twofold.errors import UserError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded when a command runs, not when the command line starts
+    from rich.tree import Tree
+
     from twofold.core import Instrument
 
 __all__ = ["lint", "show", "validate"]
@@ -64,6 +64,8 @@ def show(
     items: Annotated[bool, typer.Option("--items", help="List every item's text.")] = False,
 ) -> None:
     """A readable summary: scales and their items, composites, forms, norms, map, safety."""
+    from rich.table import Table
+
     from twofold.core import load_instrument
     from twofold.core.instrument import localized
 
@@ -144,6 +146,8 @@ def show(
 
 
 def _scale_tree(inst: Instrument, lang: str) -> Tree:
+    from rich.tree import Tree
+
     from twofold.core.instrument import localized
 
     tree = Tree("[bold]Scales[/]")

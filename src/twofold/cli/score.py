@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from twofold.cli.app import app, console, err_console
 from twofold.cli.common import parse_forms, resolve_instrument
@@ -92,6 +90,8 @@ def score(
     ] = False,
 ) -> None:
     """Score every person in FILE: scales, composites, regions, flags (intervals on request)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     from twofold.pipeline import ScoreOptions, score_file, select_items
     from twofold.tables import file_format, row_count_hint
 
@@ -141,6 +141,8 @@ def couple(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """One row per couple: both regions, the pattern, map distance, similarity, understanding."""
+    from rich.table import Table
+
     from twofold.pipeline import ScoreOptions, couple_table, select_items
     from twofold.tables import AtomicWriter
 
@@ -188,6 +190,8 @@ def change(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Reliable change (Jacobson & Truax) per person between two occasions, e.g. check-ins."""
+    from rich.table import Table
+
     from twofold.pipeline import ScoreOptions, change_table, select_items
     from twofold.tables import AtomicWriter
 
