@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-postgres venv clean messages
+.PHONY: run test test-fast lint typecheck pytest pytest-postgres venv clean messages
 AXE := node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml Makefile
@@ -22,6 +22,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -48,6 +49,11 @@ else
 endif
 
 test: lint typecheck pytest
+
+# The quick loop while working on the science, files, command line and reports: no database,
+# no browser, no web app (about a minute). `make test` remains the check before a commit.
+test-fast: $(STAMP)
+	env -u DATABASE_URL $(BIN)/pytest -q -x -p no:cacheprovider tests/core tests/cli tests/reports tests/fuzz tests/test_pipeline.py
 
 # After changing interface text: extract it, fill in the Spanish, compile the catalogue.
 messages: $(STAMP)

@@ -12,6 +12,7 @@ target and renames it into place only on success.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -52,6 +53,10 @@ FORMATS = {
     ".dta": "dta",
 }
 _DELIMITERS = [",", ";", "\t", "|"]
+MAX_COLUMNS = 10_000
+"""More columns than any instrument needs: refused before the rows are read (bounded memory)."""
+MAX_WHOLE_FILE_BYTES = 1 << 30
+"""JSON and XLSX are read whole; larger files must be CSV or Parquet, which stream."""
 _NULLS = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "."]
 
 
@@ -65,11 +70,30 @@ def file_format(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
+def check_text_options(delimiter: str | None, encoding: str) -> None:
+    """Refuse a delimiter or an encoding that cannot read a text file, naming the option."""
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in '\r\n"'):
+        raise UserError(
+            f"--delimiter {delimiter!r}: give one character other than a quote or a line break "
+            "(e.g. ',' or ';')"
+        )
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError):
+        raise UserError(
+            f"--encoding {encoding!r}: not a text encoding Python knows (e.g. utf-8, latin-1)"
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise UserError(f"--encoding {encoding!r}: not a text encoding (e.g. utf-8, latin-1)")
+
+
 def _check_readable(path: Path) -> None:
     if not path.exists():
         raise UserError(f"{path}: no such file")
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a file")
+    if not path.is_file():
+        raise UserError(f"{path}: not a regular file (a device, pipe or socket); save it first")
     if path.stat().st_size == 0:
         raise UserError(f"{path.name}: the file is empty")
 
@@ -109,6 +133,11 @@ def _sniff_csv(path: Path, encoding: str, delimiter: str | None) -> tuple[str, l
 
 
 def _check_header(path: Path, names: list[str]) -> None:
+    if len(names) > MAX_COLUMNS:
+        raise UserError(
+            f"{path.name}: {len(names):,} columns; at most {MAX_COLUMNS:,} are read "
+            "(keep the id and the item columns)"
+        )
     problems = []
     seen: dict[str, int] = {}
     for i, name in enumerate(names, start=1):
@@ -149,6 +178,7 @@ def iter_batches(
     """
     path = Path(path)
     fmt = file_format(path)
+    check_text_options(delimiter, encoding)
     _check_readable(path)
     if fmt == "parquet":
         try:
@@ -265,6 +295,7 @@ def read_table(
     """Read a whole data file into an Arrow table (see :func:`iter_batches` for the options)."""
     path = Path(path)
     fmt = file_format(path)
+    check_text_options(delimiter, encoding)
     _check_readable(path)
     if fmt in ("csv", "parquet"):
         batches = list(
@@ -301,6 +332,7 @@ def _read_xlsx(path: Path) -> pa.Table:
     """Read the first sheet with openpyxl, keeping each cell's type (text stays text: '007')."""
     from openpyxl import load_workbook
 
+    _check_size(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
@@ -364,7 +396,33 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > 18:
+        raise UserError(f"a number with {len(text.lstrip('-'))} digits; at most 18 are read")
+    return int(text)
+
+
+def _loads(path: Path, text: str) -> Any:
+    """``json.loads`` with bounded integers and nesting (a deep file is refused, not a crash)."""
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except RecursionError:
+        raise UserError(f"{path.name}: JSON nested too deeply to be a table of answers") from None
+    except UserError as exc:
+        raise UserError(f"{path.name}: {exc}") from None
+
+
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_WHOLE_FILE_BYTES:
+        raise UserError(
+            f"{path.name}: {size / 2**20:,.0f} MiB; JSON and XLSX files are read whole, up to "
+            f"{MAX_WHOLE_FILE_BYTES / 2**20:,.0f} MiB: save larger data as CSV or Parquet"
+        )
+
+
 def _read_json(path: Path, *, lines: bool, encoding: str) -> pa.Table:
+    _check_size(path)
     try:
         text = path.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
@@ -375,12 +433,12 @@ def _read_json(path: Path, *, lines: bool, encoding: str) -> pa.Table:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append(_loads(path, line))
             except json.JSONDecodeError as exc:
                 raise UserError(f"{path.name}: line {line_no} is not JSON ({exc.msg})") from None
     else:
         try:
-            data = json.loads(text)
+            data = _loads(path, text)
         except json.JSONDecodeError as exc:
             raise UserError(
                 f"{path.name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"

@@ -15,12 +15,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from twofold.cli.app import analyze_app, console
-from twofold.core import bundled_instruments, load_instrument
 from twofold.errors import UserError
-from twofold.tables import read_frame
 
 __all__ = ["cfa"]
 
@@ -60,7 +57,9 @@ def cfa(
     ] = "utf-8",
 ) -> None:
     """Fit a CFA (lavaan's cfa()) and report fit indices, loadings and all estimates."""
+    from twofold.core import bundled_instruments, load_instrument
     from twofold.core.cfa import CFA, InstrumentModel, instrument_model
+    from twofold.tables import read_frame
 
     estimator = estimator.upper()
     if estimator not in ("ML", "MLR"):
@@ -82,6 +81,8 @@ def cfa(
 
 def _model_source(model: str) -> str | Path:
     """An instrument id, an instrument file (Path), or model syntax (str)."""
+    from twofold.core import bundled_instruments
+
     if model in bundled_instruments():
         return model
     path = Path(model)
@@ -179,6 +180,8 @@ def _interval(value: float | None, lo: float | None, hi: float | None) -> str:
 
 
 def _print(file: Path, fitted: Any, design: Any) -> None:
+    from rich.table import Table
+
     result = fitted.result_
     fit = result.fit
     dropped = f" ({result.n_dropped} dropped for a missing value)" if result.n_dropped else ""

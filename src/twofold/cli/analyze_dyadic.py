@@ -13,13 +13,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
-from rich.table import Table
 
 from twofold.cli.app import analyze_app, console
 from twofold.errors import UserError
-from twofold.tables import read_frame
 
 if TYPE_CHECKING:  # pandas and SciPy load when a command runs, not when the CLI starts
     import pandas as pd
@@ -46,6 +43,8 @@ ConfidenceOpt = Annotated[
 
 
 def _read(file: Path, columns: list[str], delimiter: str | None, encoding: str) -> pd.DataFrame:
+    from twofold.tables import read_frame
+
     frame: pd.DataFrame = read_frame(file, delimiter=delimiter, encoding=encoding)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -58,6 +57,7 @@ def _read(file: Path, columns: list[str], delimiter: str | None, encoding: str) 
 
 def _numeric(frame: pd.DataFrame, column: str, file: Path) -> pd.Series:
     """The column as float64; cells that are not numbers are an error naming their rows."""
+    import numpy as np
     import pandas as pd
 
     values = frame[column]
@@ -81,6 +81,8 @@ def _numeric(frame: pd.DataFrame, column: str, file: Path) -> pd.Series:
 
 def _clean(value: Any) -> Any:
     """JSON-safe: NaN and infinities become null, NumPy scalars plain numbers."""
+    import numpy as np
+
     if isinstance(value, dict):
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -140,6 +142,8 @@ def _labels(distinguishable: bool, roles: tuple[str, str]) -> dict[str, str]:
 
 
 def _role_names(role: str | None, wide: pd.DataFrame) -> tuple[str, str]:
+    import numpy as np
+
     if role is None:
         return ("member 1", "member 2")
     names = []
@@ -194,6 +198,8 @@ def apim(
 ) -> None:
     """Actor-partner interdependence model: how each partner's x goes with their own y
     (actor effect) and with the other partner's y (partner effect)."""
+    import numpy as np
+
     from twofold.core.dyadic import APIM, GLSAPIM, distinguishability_tests, to_dyad
 
     if method not in ("sem", "gls"):
@@ -312,6 +318,8 @@ def _apim_table(
     distinguishable: bool,
     has_roles: bool,
 ) -> None:
+    from rich.table import Table
+
     from twofold.core.dyadic import APIM, GLSAPIM
 
     kind = "distinguishable" if distinguishable else "indistinguishable"
@@ -425,6 +433,8 @@ def agreement(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """How far two partners agree: Cohen's kappa, and intraclass correlations for numbers."""
+    import numpy as np
+
     from twofold.core.agreement import anova_icc, cohen_kappa, pairwise_icc
 
     if weights not in ("none", "linear", "quadratic"):
@@ -501,6 +511,8 @@ def _kappa_json(k: Kappa) -> dict[str, Any]:
 
 
 def _agreement_table(k: Kappa, iccs: dict[str, Any], icc_note: str | None, a: str, b: str) -> None:
+    from rich.table import Table
+
     cats = [_fmt_cat(c) for c in k.categories]
     dropped = f" ({k.n_dropped} with a missing answer left out)" if k.n_dropped else ""
     console.print(f"[bold]Agreement[/] between {a} and {b}: {k.n} pairs{dropped}")

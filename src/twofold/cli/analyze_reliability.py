@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
 
 from twofold.cli.app import analyze_app, console, err_console
 from twofold.cli.common import parse_forms, resolve_instrument
+from twofold.cli.options import NORMS_MIN_FINAL_N, NORMS_PERCENTILES
 from twofold.cli.score import (
     DelimiterOpt,
     EncodingOpt,
@@ -31,18 +30,15 @@ from twofold.cli.score import (
     MinAnsweredOpt,
     MinOpt,
 )
-from twofold.core import Instrument, bundled_instruments, load_instrument
-from twofold.core.instrument import Scale
-from twofold.core.norms import DEFAULT_PERCENTILES, MIN_FINAL_N, build_norms, with_norms
-from twofold.core.responses import Responses
 from twofold.errors import UserError
-from twofold.pipeline import responses_from_batch, select_items
-from twofold.tables import read_table
 
-if TYPE_CHECKING:  # the statistics load pandas and SciPy; import them when a command runs
+if TYPE_CHECKING:  # loaded when a command runs, not when the command line starts
     import pandas as pd
 
+    from twofold.core import Instrument
+    from twofold.core.instrument import Scale
     from twofold.core.reliability import Alpha, Omega, ScaleCorrelations
+    from twofold.core.responses import Responses
 
 __all__ = ["norms", "reliability"]
 
@@ -54,6 +50,9 @@ JsonOpt = Annotated[
 def _read_responses(
     file: Path, inst: Instrument, delimiter: str | None, encoding: str
 ) -> Responses:
+    from twofold.pipeline import responses_from_batch
+    from twofold.tables import read_table
+
     table = read_table(
         file, float_columns=set(inst.item_ids), delimiter=delimiter, encoding=encoding
     )
@@ -120,6 +119,7 @@ def reliability(
 ) -> None:
     """Alpha, G6, item analysis, omega and scale intercorrelations for every scale."""
     from twofold.core.reliability import alpha, omega, scale_correlations
+    from twofold.pipeline import select_items
 
     how = _missing(missing)
     inst = select_items(resolve_instrument(instrument, keys, low, high), parse_forms(form))
@@ -215,6 +215,9 @@ def _print_reliability(
     omegas: dict[str, Omega | None],
     omega_notes: dict[str, str],
 ) -> None:
+    from rich import box
+    from rich.table import Table
+
     level = next(iter(alphas.values())).level
     table = Table(
         title=f"Reliability: {file.name}, {inst.id}, {n_rows:,} rows, {how} missing",
@@ -290,6 +293,9 @@ def _print_reliability(
 
 
 def _print_correlations(sc: ScaleCorrelations) -> None:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title="Scale intercorrelations",
         caption="below the diagonal: r; on it: alpha; above it: r corrected for unreliability",
@@ -311,6 +317,8 @@ def _print_correlations(sc: ScaleCorrelations) -> None:
 
 
 def _definition_path(name: str) -> Path:
+    from twofold.core import bundled_instruments
+
     bundled = bundled_instruments()
     return bundled[name] if name in bundled else Path(name)
 
@@ -349,18 +357,25 @@ def norms(
         typer.Option(
             "--min-n", min=2, help="Fewest people per score for final (non-provisional) norms."
         ),
-    ] = MIN_FINAL_N,
+    ] = NORMS_MIN_FINAL_N,
     provisional: Annotated[
         bool, typer.Option("--provisional", help="Label the norms provisional whatever the size.")
     ] = False,
     percentiles: Annotated[
         str, typer.Option("--percentiles", help="Percentiles to tabulate, comma-separated.")
-    ] = ",".join(f"{p:g}" for p in DEFAULT_PERCENTILES),
+    ] = ",".join(f"{p:g}" for p in NORMS_PERCENTILES),
     as_json: JsonOpt = False,
     delimiter: DelimiterOpt = None,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Build norms (mean, SD, reliability, percentiles) from FILE into a copy of the definition."""
+    from rich import box
+    from rich.table import Table
+
+    from twofold.core import load_instrument
+    from twofold.core.norms import build_norms, with_norms
+    from twofold.pipeline import select_items
+
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise UserError(f"--out {out}: the new definition must be a .yaml file")
     source = _definition_path(instrument)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from twofold.core import Instrument, instrument_from_keys, load_instrument, load_keys
 from twofold.errors import UserError
+
+if TYPE_CHECKING:
+    from twofold.core import Instrument
 
 __all__ = ["parse_forms", "resolve_instrument"]
 
@@ -17,6 +20,8 @@ def resolve_instrument(
     high: int | None,
 ) -> Instrument:
     """The instrument named by ``--instrument`` (default ``rbi``) or built from ``--keys``."""
+    from twofold.core import instrument_from_keys, load_instrument, load_keys
+
     if keys is not None:
         if instrument is not None:
             raise UserError("give either --instrument or --keys, not both")

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from rich.panel import Panel
-from rich.table import Table
 
 from twofold.cli.app import app, console
-from twofold.core import PersonProfile, couples, load_instrument, profile
-from twofold.core.instrument import Instrument, localized
-from twofold.pipeline import responses_from_batch
-from twofold.tables import read_table
+
+if TYPE_CHECKING:  # loaded when a command runs, not when the command line starts
+    from rich.panel import Panel
+
+    from twofold.core import PersonProfile
+    from twofold.core.instrument import Instrument
 
 __all__ = ["demo", "example_couple_path"]
 
@@ -27,6 +26,14 @@ def example_couple_path() -> Path:
 @app.command()
 def demo(lang: Annotated[str, typer.Option("--lang", help="en or es")] = "en") -> None:
     """Score the bundled example couple with the RBI and print what Twofold sees."""
+    import numpy as np
+    from rich.panel import Panel
+
+    from twofold.core import couples, load_instrument, profile
+    from twofold.core.instrument import localized
+    from twofold.pipeline import responses_from_batch
+    from twofold.tables import read_table
+
     rbi = load_instrument("rbi@1.0")  # the bundled example data answer 1.0
     table = read_table(example_couple_path(), float_columns=set(rbi.item_ids))
     prof = profile(rbi, responses_from_batch(rbi, table))
@@ -63,6 +70,11 @@ def demo(lang: Annotated[str, typer.Option("--lang", help="en or es")] = "en") -
 
 
 def _person_panel(rbi: Instrument, person: PersonProfile, name: str, lang: str) -> Panel:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from twofold.core.instrument import localized
+
     table = Table(box=None, pad_edge=False)
     table.add_column("score")
     table.add_column("value", justify="right")
@@ -111,6 +123,8 @@ def _outcome_scales(rbi: Instrument) -> list[str]:
 
 
 def _short(label: dict[str, str], lang: str) -> str:
+    from twofold.core.instrument import localized
+
     return localized(label, lang).split(":")[0]
 
 

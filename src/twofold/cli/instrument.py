@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.tree import Tree
 
 from twofold.cli.app import console, instrument_app
-from twofold.core import Instrument, load_instrument
-from twofold.core.instrument import localized
-from twofold.core.itemlint import lint_path, load_shingles
 from twofold.errors import UserError
+
+if TYPE_CHECKING:  # loaded when a command runs, not when the command line starts
+    from rich.tree import Tree
+
+    from twofold.core import Instrument
 
 __all__ = ["lint", "show", "validate"]
 
@@ -23,6 +23,8 @@ def validate(
     path: Annotated[str, typer.Argument(help="A YAML definition (or a bundled id).")],
 ) -> None:
     """Check a definition; list every problem (exit 2) or summarise it."""
+    from twofold.core import load_instrument
+
     inst = load_instrument(path)
     console.print(
         f"[green]ok[/] {inst.source}: {inst.id} {inst.version} - {len(inst.items)} items, "
@@ -43,6 +45,8 @@ def lint(
     ] = None,
 ) -> None:
     """Check the item-writing rules; list every problem with item id and rule (exit 2)."""
+    from twofold.core.itemlint import lint_path, load_shingles
+
     protected = [load_shingles(p) for p in avoid or []]
     inst, problems = lint_path(path, avoid=protected)
     if problems:
@@ -60,6 +64,11 @@ def show(
     items: Annotated[bool, typer.Option("--items", help="List every item's text.")] = False,
 ) -> None:
     """A readable summary: scales and their items, composites, forms, norms, map, safety."""
+    from rich.table import Table
+
+    from twofold.core import load_instrument
+    from twofold.core.instrument import localized
+
     inst = load_instrument(name)
     console.print(f"[bold]{localized(inst.title, lang)}[/] ({inst.id} {inst.version})")
     scale = next(iter(inst.response_scales.values()))
@@ -148,6 +157,10 @@ def show(
 
 
 def _scale_tree(inst: Instrument, lang: str) -> Tree:
+    from rich.tree import Tree
+
+    from twofold.core.instrument import localized
+
     tree = Tree("[bold]Scales[/]")
     children = {c for s in inst.scales for c in s.children}
     by_id = {s.id: s for s in inst.scales}

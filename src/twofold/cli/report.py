@@ -9,17 +9,18 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from twofold.cli.app import app, err_console
 from twofold.cli.common import parse_forms, resolve_instrument
 from twofold.cli.score import DelimiterOpt, EncodingOpt, FormOpt, InstrumentOpt
-from twofold.core import Instrument
 from twofold.errors import UserError
-from twofold.pipeline import ScoreOptions, person_profile, select_items
-from twofold.reports import LANGUAGES, IndividualReport, check_instrument, individual_report
+
+if TYPE_CHECKING:
+    from twofold.core import Instrument
+    from twofold.reports import IndividualReport
 
 __all__ = ["report"]
 
@@ -50,6 +51,9 @@ def report(
     The report speaks to the person it is about, as on the web: hand it to them. When their
     safety answers raised a concern it carries the support resources, as their own page does.
     """
+    from twofold.pipeline import ScoreOptions, person_profile, select_items
+    from twofold.reports import LANGUAGES, check_instrument, individual_report
+
     if lang not in LANGUAGES:
         raise UserError(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
     if out.suffix.lower() != ".pdf":

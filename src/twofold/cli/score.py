@@ -8,13 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from twofold.cli.app import app, console, err_console
 from twofold.cli.common import parse_forms, resolve_instrument
-from twofold.pipeline import ScoreOptions, couple_table, score_file, select_items
-from twofold.tables import AtomicWriter, file_format, row_count_hint
 
 __all__ = ["couple", "score"]
 
@@ -94,6 +90,11 @@ def score(
     ] = False,
 ) -> None:
     """Score every person in FILE: scales, composites, regions, flags (intervals on request)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from twofold.pipeline import ScoreOptions, score_file, select_items
+    from twofold.tables import file_format, row_count_hint
+
     inst = select_items(resolve_instrument(instrument, keys, low, high), parse_forms(form))
     options = ScoreOptions(
         min_answered=min_answered,
@@ -140,6 +141,11 @@ def couple(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """One row per couple: both regions, the pattern, map distance, similarity, understanding."""
+    from rich.table import Table
+
+    from twofold.pipeline import ScoreOptions, couple_table, select_items
+    from twofold.tables import AtomicWriter
+
     inst = select_items(resolve_instrument(instrument, None, None, None), parse_forms(form))
     options = ScoreOptions(
         min_answered=min_answered, id_column=id_column, delimiter=delimiter, encoding=encoding
@@ -184,7 +190,10 @@ def change(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Reliable change (Jacobson & Truax) per person between two occasions, e.g. check-ins."""
-    from twofold.pipeline import change_table
+    from rich.table import Table
+
+    from twofold.pipeline import ScoreOptions, change_table, select_items
+    from twofold.tables import AtomicWriter
 
     inst = select_items(resolve_instrument(instrument, None, None, None), parse_forms(form))
     options = ScoreOptions(min_answered=min_answered, delimiter=delimiter, encoding=encoding)
