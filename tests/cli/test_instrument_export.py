@@ -14,14 +14,14 @@ from tests.cli.conftest import Run
 from twofold.core import load_instrument
 from twofold.exports.dictionaries import ORDINAL_VALUE, REDCAP_COLUMNS
 
-RBI = load_instrument("rbi")
+RBI = load_instrument("rbi@1.0")  # the tests read the 1.0 layout (self form first)
 
 
 def test_redcap_dictionary_has_the_18_columns_record_id_first_and_a_form_per_form(
     cli: Run, tmp_path: Path
 ) -> None:
     out = tmp_path / "rbi_dictionary.csv"
-    result = cli("instrument", "export", "rbi", "--format", "redcap", "--out", out)
+    result = cli("instrument", "export", "rbi@1.0", "--format", "redcap", "--out", out)
     assert result.code == 0, result.err
     with out.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -47,7 +47,9 @@ def test_redcap_dictionary_has_the_18_columns_record_id_first_and_a_form_per_for
 def test_redcap_labels_follow_the_language_option(cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "es.csv"
     assert (
-        cli("instrument", "export", "rbi", "--format", "redcap", "--lang", "es", "--out", out).code
+        cli(
+            "instrument", "export", "rbi@1.0", "--format", "redcap", "--lang", "es", "--out", out
+        ).code
         == 0
     )
     frame = pd.read_csv(out, keep_default_na=False)
@@ -58,7 +60,9 @@ def test_redcap_labels_follow_the_language_option(cli: Run, tmp_path: Path) -> N
 
 def test_fhir_questionnaire_validates_and_carries_ordinal_values(cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "rbi.json"
-    result = cli("instrument", "export", "rbi", "--format", "fhir", "--form", "self", "--out", out)
+    result = cli(
+        "instrument", "export", "rbi@1.0", "--format", "fhir", "--form", "self", "--out", out
+    )
     assert result.code == 0, result.err
     q = Questionnaire.model_validate_json(out.read_text(encoding="utf-8"))
     assert json.loads(out.read_text())["resourceType"] == "Questionnaire"
@@ -83,7 +87,7 @@ def test_codebook_lists_text_per_language_scale_keying_and_labels(
     cli: Run, tmp_path: Path, suffix: str
 ) -> None:
     out = tmp_path / f"codebook{suffix}"
-    assert cli("instrument", "export", "rbi", "--format", "codebook", "--out", out).code == 0
+    assert cli("instrument", "export", "rbi@1.0", "--format", "codebook", "--out", out).code == 0
     frame = pd.read_csv(out, keep_default_na=False) if suffix == ".csv" else pd.read_excel(out)
     assert len(frame) == len(RBI.items)
     row = frame.set_index("id").loc["hi_equal_3"]
@@ -97,7 +101,7 @@ def test_codebook_lists_text_per_language_scale_keying_and_labels(
 
 def test_codebook_as_markdown(cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "codebook.md"
-    assert cli("instrument", "export", "rbi", "--format", "codebook", "--out", out).code == 0
+    assert cli("instrument", "export", "rbi@1.0", "--format", "codebook", "--out", out).code == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Codebook: Relational Balance Inventory (rbi 1.0)")
     assert "| hd_disclosure_3 |" in text
@@ -116,7 +120,7 @@ def test_bad_options_exit_2_and_write_nothing(
     cli: Run, tmp_path: Path, args: list[str], message: str
 ) -> None:
     args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
-    result = cli("instrument", "export", "rbi", *args)
+    result = cli("instrument", "export", "rbi@1.0", *args)
     assert result.code == 2
     assert message in result.err
     assert list(tmp_path.iterdir()) == []

@@ -5,22 +5,15 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
 import typer
 
 from twofold.cli.app import err_console, instrument_app
-from twofold.cli.common import parse_forms
-from twofold.core import Instrument, load_instrument
-from twofold.core.instrument import localized
 from twofold.errors import UserError
-from twofold.exports.dictionaries import (
-    codebook_rows,
-    fhir_questionnaire,
-    redcap_dictionary,
-)
-from twofold.tables import AtomicWriter
+
+if TYPE_CHECKING:
+    from twofold.core import Instrument
 
 __all__ = ["export"]
 
@@ -38,6 +31,18 @@ def export(
     ] = None,
 ) -> None:
     """Write NAME as a REDCap data dictionary (.csv), a FHIR R4 Questionnaire (.json) or a codebook (.csv, .xlsx, .md)."""
+    # Heavy imports stay here, so that `twofold --help` starts without them.
+    import pyarrow as pa
+
+    from twofold.cli.common import parse_forms
+    from twofold.core import load_instrument
+    from twofold.exports.dictionaries import (
+        codebook_rows,
+        fhir_questionnaire,
+        redcap_dictionary,
+    )
+    from twofold.tables import AtomicWriter
+
     if fmt not in _SUFFIXES:
         raise UserError(f"--format {fmt!r}: use redcap, fhir or codebook")
     suffix = out.suffix.lower()
@@ -77,6 +82,8 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _markdown(inst: Instrument, rows: list[dict[str, str]]) -> str:
+    from twofold.core.instrument import localized
+
     lines = [f"# Codebook: {localized(inst.title, 'en')} ({inst.id} {inst.version})", ""]
     lines.append(f"{len(rows)} items; languages: {', '.join(inst.languages)}.")
     lines.append("")
