@@ -33,6 +33,7 @@ from twofold.core import (
     profile,
 )
 from twofold.core.couples import CoupleError
+from twofold.core.instrument import bundled_versions, instrument_version
 from twofold.core.responses import MAX_PROBLEMS
 from twofold.core.scoring import Impute
 from twofold.errors import UserError
@@ -238,6 +239,22 @@ def _batches(path: Path, instrument: Instrument, options: ScoreOptions) -> Itera
     )
 
 
+def _older_version_hint(instrument: Instrument, names: list[str]) -> str:
+    """Name an older bundled version of the instrument whose items the file has, if any."""
+    present = set(names)
+    versions = bundled_versions().get(instrument.id, {})
+    for version in reversed(list(versions)):
+        if not version or version == instrument.version:
+            continue
+        older = instrument_version(instrument.id, version)
+        if set(older.item_ids) <= present:
+            return (
+                f" (the file has every item of {instrument.id}@{version}; "
+                f"pass --instrument {instrument.id}@{version} to score it with that version)"
+            )
+    return ""
+
+
 def _check_columns(
     path: Path, instrument: Instrument, names: list[str], options: ScoreOptions
 ) -> list[str]:
@@ -247,8 +264,8 @@ def _check_columns(
         shown = ", ".join(missing[:12]) + (
             f" and {len(missing) - 12} more" if len(missing) > 12 else ""
         )
-        hint = ""
-        if instrument.forms and len(instrument.forms) > 1:
+        hint = _older_version_hint(instrument, names)
+        if not hint and instrument.forms and len(instrument.forms) > 1:
             hint = f" (to score only some forms, pass --form; forms: {', '.join(f.id for f in instrument.forms)})"
         raise UserError(f"{path.name}: missing item column(s): {shown}{hint}")
     items = set(instrument.item_ids)

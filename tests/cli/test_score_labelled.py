@@ -21,9 +21,9 @@ def test_scores_are_written_with_variable_and_value_labels(
     cli: Run, tmp_path: Path, suffix: str
 ) -> None:
     plain = tmp_path / "scores.csv"
-    assert cli("score", EXAMPLE, "--out", plain).code == 0
+    assert cli("score", EXAMPLE, "-i", "rbi@1.0", "--out", plain).code == 0
     out = tmp_path / f"scores{suffix}"
-    result = cli("score", EXAMPLE, "--out", out)
+    result = cli("score", EXAMPLE, "-i", "rbi@1.0", "--out", out)
     assert result.code == 0, result.err
     frame, meta = READERS[suffix](out)
     expected = pd.read_csv(plain)
@@ -57,9 +57,9 @@ def test_a_sav_file_is_read_as_input_too(cli: Run, tmp_path: Path) -> None:
     source = tmp_path / "answers.sav"
     pyreadstat.write_sav(answers, source)
     out = tmp_path / "scores.csv"
-    assert cli("score", source, "--out", out).code == 0
+    assert cli("score", source, "-i", "rbi@1.0", "--out", out).code == 0
     plain = tmp_path / "plain.csv"
-    assert cli("score", EXAMPLE, "--out", plain).code == 0
+    assert cli("score", EXAMPLE, "-i", "rbi@1.0", "--out", plain).code == 0
     np.testing.assert_allclose(pd.read_csv(out)["HD"], pd.read_csv(plain)["HD"])
 
 
@@ -70,7 +70,7 @@ def test_a_column_name_stata_cannot_hold_exits_2_and_writes_nothing(
     source = tmp_path / "answers.csv"
     answers.to_csv(source, index=False)
     out = tmp_path / "scores.dta"
-    result = cli("score", source, "--out", out)
+    result = cli("score", source, "-i", "rbi@1.0", "--out", out)
     assert result.code == 2
     assert "'first name'" in result.err
     assert "Stata" in result.err
