@@ -43,6 +43,7 @@ from twofold.tables import AtomicWriter, iter_batches, read_table
 __all__ = [
     "ScoreOptions",
     "couple_table",
+    "item_stats",
     "norm_set_name",
     "person_profile",
     "profile_columns",
@@ -295,14 +296,18 @@ def score_file(
     options: ScoreOptions = ScoreOptions(),
     *,
     progress: Progress | None = None,
+    centres: np.ndarray | None = None,
 ) -> int:
-    """Score every row of ``path`` into ``out``; return the number of rows written."""
+    """Score every row of ``path`` into ``out``; return the number of rows written.
+
+    With imputation the item centres come from the file itself, unless ``centres`` gives them
+    (e.g. computed over many files by :mod:`twofold.dask_scoring`)."""
     path, out = Path(path), Path(out)
     if path.resolve() == out.resolve():
         raise UserError(f"{out.name}: the output would overwrite the input; choose another --out")
-    centres = None
-    if options.impute != "none":
-        centres = _item_centres(path, instrument, options)
+    if options.impute != "none" and centres is None:
+        stats = item_stats(path, instrument, options)
+        centres = stats.centres("mean" if options.impute == "mean" else "median")
     run = _Run()
     # Writing (compression, encoding) runs on its own thread and overlaps the next chunk's
     # reading and scoring; at most one chunk waits to be written.
@@ -383,7 +388,9 @@ def _check_unique_ids(path: Path, column: str, ids: np.ndarray) -> None:
         )
 
 
-def _item_centres(path: Path, instrument: Instrument, options: ScoreOptions) -> np.ndarray:
+def item_stats(path: str | Path, instrument: Instrument, options: ScoreOptions) -> ItemStats:
+    """Validate every row of ``path`` and count each answer per item (mergeable across files)."""
+    path = Path(path)
     stats: ItemStats | None = None
     run = _Run()
     checked = False
@@ -409,7 +416,7 @@ def _item_centres(path: Path, instrument: Instrument, options: ScoreOptions) -> 
         )
     if stats is None:
         raise UserError(f"{path.name}: the file has a header but no rows")
-    return stats.centres("mean" if options.impute == "mean" else "median")
+    return stats
 
 
 def _profile_whole_file(

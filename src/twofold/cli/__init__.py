@@ -43,6 +43,18 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing was written")
         sys.exit(130)
+    except ModuleNotFoundError as exc:
+        extra = _EXTRAS.get((exc.name or "").partition(".")[0])
+        if extra is None:
+            raise
+        err_console.print(
+            f"error: this needs Twofold's optional part {extra} ({exc.name} is not installed): "
+            f"pip install 'twofold[{extra}]'",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(2)
     except Exception as exc:
         if _is_settings_error(exc):  # the web commands' settings: a variable missing or wrong
             err_console.print(f"[bold red]error in the settings:[/] {exc}", highlight=False)
@@ -54,6 +66,20 @@ def main() -> None:
             "and report the output."
         )
         sys.exit(1)
+
+
+# The optional parts (pyproject's extras) by the top-level module whose absence reveals them.
+_EXTRAS = {
+    "django": "web",
+    "allauth": "web",
+    "granian": "web",
+    "whitenoise": "web",
+    "django_tasks": "web",
+    "django_tasks_db": "web",
+    "weasyprint": "pdf",
+    "dask": "dask",
+    "distributed": "dask",
+}
 
 
 def _is_settings_error(exc: Exception) -> bool:

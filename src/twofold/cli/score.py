@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -88,6 +88,25 @@ def score(
             "is the same for everyone: `twofold instrument show` lists each SEM)."
         ),
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="'process' (this process) or 'dask': FILE is then a glob or folder of Parquet "
+            "files and --out a new folder of Parquet parts.",
+        ),
+    ] = "process",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (with --engine dask; default: a local cluster).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=1, max=64, help="Local Dask workers (with --engine dask)."),
+    ] = 2,
 ) -> None:
     """Score every person in FILE: scales, composites, regions, flags (intervals on request)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -104,6 +123,13 @@ def score(
         encoding=encoding,
         intervals=intervals,
     )
+    if engine not in ("process", "dask"):
+        raise typer.BadParameter("use process or dask", param_hint="--engine")
+    if engine == "dask":
+        _score_dask(file, out, inst, options, scheduler=scheduler, workers=workers)
+        return
+    if scheduler is not None:
+        raise typer.BadParameter("only with --engine dask", param_hint="--scheduler")
     if out is None:
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "scores.csv"
@@ -124,6 +150,18 @@ def score(
         task = bar.add_task("score", total=total)
         rows = score_file(file, out, inst, options, progress=lambda n: bar.advance(task, n))
     err_console.print(f"scored {rows:,} people with {inst.id} -> {out}")
+
+
+def _score_dask(
+    file: Path, out: Path | None, inst: Any, options: Any, *, scheduler: str | None, workers: int
+) -> None:
+    from twofold.dask_scoring import score_files_dask
+
+    if out is None:
+        raise typer.BadParameter("--engine dask needs --out: a new folder", param_hint="--out")
+    err_console.print(f"scoring on Dask ({scheduler or f'a local cluster of {workers} workers'})")
+    rows = score_files_dask(file, out, inst, options, scheduler=scheduler, workers=workers)
+    err_console.print(f"scored {rows:,} people with {inst.id} -> {out}/")
 
 
 @app.command()
