@@ -13,7 +13,10 @@ on the server ``--database-url`` names):
 3. Once about 40% of all planned answers are acknowledged, the whole server process group is
    killed with SIGKILL, mid-load, and started again at once. People carry on to the end of
    their plans (the load is bounded by ``--seconds``).
-4. The server is stopped, and the database is checked: every answer acknowledged with a 2xx is
+   With ``--servers N`` (PostgreSQL), N servers share the one database; each person sends each
+   answer to the next server in turn, and after a failure to the next one, as a load balancer
+   would. The first server is killed; the others must keep acknowledging while it is down.
+4. The servers are stopped, and the database is checked: every answer acknowledged with a 2xx is
    there with the last acknowledged value; no (assessment, item) has two rows.
 
 Prints the counts (acknowledged, found, lost, duplicated) and exits with status 1 when anything
@@ -67,6 +70,7 @@ class Person:
 class Counts:
     backend: str
     people: int
+    servers: int = 1
     requests: int = 0
     acknowledged_requests: int = 0
     interrupted: int = 0  # requests that failed because the server died or was down
@@ -75,6 +79,7 @@ class Counts:
     unexpected: int = 0  # 4xx: a request the app should have taken
     acknowledged_before_kill: int = 0
     acknowledged_after_restart: int = 0
+    acknowledged_while_down: int = 0  # between the kill and the restart: by the other servers
     restart_seconds: float = 0.0
     acknowledged: int = 0  # distinct answers whose last request was acknowledged
     found: int = 0  # ... of which the database holds the acknowledged value
@@ -93,16 +98,20 @@ class Counts:
             and self.acknowledged > 0
             and self.in_flight + self.server_errors > 0
             and self.acknowledged_after_restart > 0
+            and (self.servers == 1 or self.acknowledged_while_down > 0)
         )
 
     def summary(self) -> str:
         return (
-            f"crash test on {self.backend}: {self.people} people, {self.requests} requests; "
+            f"crash test on {self.backend}"
+            + (f" with {self.servers} servers (one killed)" if self.servers > 1 else "")
+            + f": {self.people} people, {self.requests} requests; "
             f"{self.in_flight} cut off by the kill, {self.interrupted - self.in_flight} refused "
             f"while down (all sent again); server back in {self.restart_seconds:.1f} s\n"
             f"  acknowledged {self.acknowledged}, found {self.found}, lost {self.lost}, "
             f"duplicated {self.duplicated} (pending {self.pending}; acknowledged before the kill "
-            f"{self.acknowledged_before_kill}, after the restart {self.acknowledged_after_restart}"
+            f"{self.acknowledged_before_kill}, while it was down {self.acknowledged_while_down}, "
+            f"after the restart {self.acknowledged_after_restart}"
             f"; 4xx {self.unexpected}, 5xx {self.server_errors})"
         )
 
@@ -152,11 +161,16 @@ def seed(people: int, plan_length: int, rng: random.Random) -> list[Person]:
 
 
 class Load:
-    """The people's threads, and the shared tallies the main thread watches."""
+    """The people's threads, and the shared tallies the main thread watches.
 
-    def __init__(self, people: list[Person], port: int, deadline: float, counts: Counts) -> None:
+    With several servers (``ports``), each person sends each answer to the next server in turn
+    and, when one fails, to the next, as a load balancer in front of them would."""
+
+    def __init__(
+        self, people: list[Person], ports: list[int], deadline: float, counts: Counts
+    ) -> None:
         self.people = people
-        self.port = port
+        self.ports = ports
         self.deadline = deadline
         self.counts = counts
         self.lock = threading.Lock()
@@ -183,16 +197,23 @@ class Load:
         rng = random.Random(1000 + k)
         time.sleep(rng.uniform(0, 0.5))  # people do not all start at once
         conn: http.client.HTTPConnection | None = None
+        turn = k
         for item, value in person.plan:
             person.pending[item] = value
+            turn += 1
             while time.monotonic() < self.deadline:
+                port = self.ports[turn % len(self.ports)]
+                if conn is not None and conn.port != port:
+                    conn.close()
+                    conn = None
                 if conn is None:
-                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 try:
                     status = self.answer(conn, person, item, value)
                 except INTERRUPTED as exc:
                     conn.close()
                     conn = None
+                    turn += 1  # the next server, if there is another
                     with self.lock:
                         self.counts.requests += 1
                         self.counts.interrupted += 1
@@ -207,6 +228,8 @@ class Load:
                             self.counts.acknowledged_before_kill += 1
                         elif self.restarted.is_set():
                             self.counts.acknowledged_after_restart += 1
+                        else:
+                            self.counts.acknowledged_while_down += 1
                     elif status >= 500:
                         self.counts.server_errors += 1
                     else:
@@ -234,7 +257,7 @@ class Load:
             "/assessment/answer/",
             body=f"item={item}&{item}={value}",
             headers={
-                "Host": f"127.0.0.1:{self.port}",
+                "Host": f"127.0.0.1:{conn.port}",
                 "Cookie": person.cookie,
                 "Content-Type": "application/x-www-form-urlencoded",
                 "X-CSRFToken": person.csrf,
@@ -294,6 +317,7 @@ def run(
     plan_length: int = 30,
     seconds: float = 45.0,
     kill_at: float = 0.4,
+    servers: int = 1,
 ) -> Counts:
     """Run the whole scenario on a scratch database; return the counts."""
     if is_postgres(server_url):
@@ -301,7 +325,7 @@ def run(
     else:
         synchronous = os.environ.get("TWOFOLD_SQLITE_SYNCHRONOUS") or "FULL"
         backend = f"SQLite (WAL, synchronous={synchronous.upper()})"
-    counts = Counts(backend=backend, people=people)
+    counts = Counts(backend=backend, people=people, servers=servers)
     with scratch_database(workdir, server_url) as url:
         env = os.environ | {
             "DJANGO_SETTINGS_MODULE": "twofold.web.config.base",
@@ -312,10 +336,16 @@ def run(
         }
         os.environ.update(env)
         crowd = seed(people, plan_length, random.Random(7))
-        server = Server(env, workdir, workers=2, name="crash-server")
-        server.start()
+        # One server is killed; with more, the others keep serving on the same database.
+        fleet = [
+            Server(env, workdir, workers=2, name=f"crash-server{'-' + str(n) if n else ''}")
+            for n in range(servers)
+        ]
+        server = fleet[0]
+        for each in fleet:
+            each.start()
         try:
-            load = Load(crowd, server.port, time.monotonic() + seconds, counts)
+            load = Load(crowd, [each.port for each in fleet], time.monotonic() + seconds, counts)
             load.start()
             target = int(kill_at * people * plan_length)
             while load.acked_total() < target and time.monotonic() < load.deadline:
@@ -326,7 +356,8 @@ def run(
             load.restarted.set()
             load.join()
         finally:
-            server.stop()
+            for each in fleet:
+                each.stop()
         check(crowd, counts)
     return counts
 
@@ -344,6 +375,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=45.0, help="bound on the load")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the counts here")
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        default=0.4,
+        help="share of planned answers acknowledged at the kill",
+    )
+    parser.add_argument(
+        "--servers", type=int, default=1, help="servers on the one database; the first is killed"
+    )
     args = parser.parse_args(argv)
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="twofold-crash-"))
@@ -355,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
             people=args.people,
             plan_length=args.answers,
             seconds=args.seconds,
+            servers=args.servers,
+            kill_at=args.kill_at,
         )
     finally:
         if args.workdir is None:
