@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import os
 import tempfile
@@ -591,10 +590,3 @@ def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
         else:
             out[k] = v
     return out
-
-
-def csv_text(table: pa.Table) -> str:
-    """Render a small table as CSV text (for tests and messages)."""
-    buf = io.BytesIO()
-    pacsv.write_csv(table, buf)
-    return buf.getvalue().decode()

@@ -92,3 +92,42 @@ def test_show_of_a_version_that_does_not_exist_names_the_versions(cli: Run) -> N
     assert "no version '9.9'" in result.err
     assert "1.0, 1.1" in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("name", ["rbi@1.0", "rbi@1.1"])
+def test_show_lists_every_scale_with_its_item_count(cli: Run, name: str) -> None:
+    from twofold.core import load_instrument
+
+    inst = load_instrument(name)
+    result = cli("instrument", "show", name)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    for scale in inst.scales:
+        line = next((ln for ln in lines if f" {scale.id} " in ln), None)
+        assert line is not None, scale.id
+        assert f"{len(scale.items)} items" in line or f"{len(scale.items)} item" in line, line
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_show_items_prints_every_item_in_the_language_asked(cli: Run, lang: str) -> None:
+    from twofold.core import load_instrument
+
+    inst = load_instrument("rbi@1.1")
+    result = cli("instrument", "show", "rbi@1.1", "--items", "--lang", lang)
+    assert result.code == 0, result.err
+    flat = " ".join(result.out.split())  # Rich wraps long lines
+    for item in inst.items:
+        assert " ".join(item.text[lang].split()) in flat, item.id
+
+
+def test_show_reads_a_file_and_refuses_a_missing_one(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD)
+    shown = cli("instrument", "show", path)
+    assert shown.code == 0, shown.err
+    assert "talk" in shown.out
+    assert "2 items" in shown.out
+    missing = cli("instrument", "show", tmp_path / "nowhere.yaml")
+    assert missing.code == 2
+    assert "nowhere.yaml" in missing.err
+    assert "Traceback" not in missing.err

@@ -114,14 +114,6 @@ def _person_panel(rbi: Instrument, person: PersonProfile, name: str, lang: str) 
     return Panel(Group(table, *lines), title=name, expand=False)
 
 
-def _outcome_scales(rbi: Instrument) -> list[str]:
-    try:
-        items = set(rbi.form("outcomes").items)
-    except KeyError:
-        return []
-    return [s.id for s in rbi.scales if set(s.items) <= items]
-
-
 def _short(label: dict[str, str], lang: str) -> str:
     from twofold.core.instrument import localized
 

@@ -43,6 +43,18 @@ def test_the_invitation_can_be_emailed(partner_a: User) -> None:
     assert "Ana" in message.subject
 
 
+def test_an_invalid_email_shows_the_couple_space_again_with_the_error(partner_a: User) -> None:
+    client = client_for(partner_a)
+    client.post("/couple/create/")
+    page = client.post("/couple/invite/", {"email": "not an address"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'value="not an address"' in html
+    assert 'class="errorlist' in html
+    assert "/couple/create/" not in html  # the space exists: no "create a space" form
+    assert mail.outbox == []
+
+
 def test_the_partner_joins_through_the_link(partner_a: User, partner_b: User) -> None:
     _, link = _invite(partner_a)
     path = link.removeprefix("http://testserver")

@@ -39,6 +39,12 @@ INVITE_LINK = "invite_link"
 
 @login_required
 def space(request: HttpRequest) -> HttpResponse:
+    return _space_page(request, InviteEmailForm())
+
+
+def _space_page(
+    request: HttpRequest, email_form: InviteEmailForm, status: int = 200
+) -> HttpResponse:
     user = signed_in_user(request)
     membership = membership_active(user=user)
     partner = partner_membership(membership=membership) if membership else None
@@ -52,8 +58,9 @@ def space(request: HttpRequest) -> HttpResponse:
             "partner": partner.user if partner else None,
             "pending": pending,
             "invite_link": link,
-            "email_form": InviteEmailForm(),
+            "email_form": email_form,
         },
+        status=status,
     )
 
 
@@ -73,7 +80,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     member_of_a_couple(request)
     form = InviteEmailForm(request.POST)
     if not form.is_valid():
-        return render(request, "couples/space.html", {"email_form": form}, status=400)
+        return _space_page(request, form, status=400)
     user = signed_in_user(request)
     try:
         _invitation, token = couple_invite_create(user=user)
