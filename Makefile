@@ -10,7 +10,7 @@ AXE := node_modules/axe-core/axe.min.js
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[web,pdf,dask,dev,postgres]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[web,pdf,dask,dev,postgres]'
 	touch $(STAMP)
 
 venv: $(STAMP)
